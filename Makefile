@@ -19,7 +19,20 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*/*.ipynb))
 
+# The browser tests drive this Chromium, never a browser of their own.
+# Debian's package is installed when missing; any Chromium or Chrome works.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
 .PHONY: html test execute clean
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Chromium: install it (Debian: apt-get install chromium)" \
+		     "or run make test CHROMIUM=/path/to/chromium"; exit 1; \
+	fi
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,11 +40,12 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Both editions, Spanish and English, into _build/html/es and _build/html/en
 html: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BIN)/python tests/build_book.py
 
 # nbval re-runs every notebook and compares each cell's output with the stored one.
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-cell-timeout=1800 -p no:cacheprovider
 

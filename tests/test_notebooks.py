@@ -13,17 +13,30 @@ import pytest
 from conftest import NOTEBOOKS, code_cells, glued_values, read_notebook, tags
 
 IGNORE = "nbval-ignore-output"
+SKIP = "nbval-skip"
+RECIPE = "recipe"  # a skipped cell that tests/test_recipes.py runs instead
 
 # How many cells each chapter may exempt from nbval's comparison (outputs that
-# depend on floating-point training results or on timing).  Raising a number
-# here is a deliberate, reviewed change.
+# depend on floating-point training results or on timing, and the recipe that
+# nbval skips).  Raising a number here is a deliberate, reviewed change.
+# Chapters are named by their number, the same in both editions.
 MAX_EXEMPT_CELLS = {
-    "01-clasificacion-mnist-keras.ipynb": 3,
+    "01": 4,
+    "02": 4,
 }
 
 # The smallest test accuracy each chapter must store (its prose promises it).
 MIN_TEST_ACCURACY = {
-    "01-clasificacion-mnist-keras.ipynb": 0.97,
+    "01": 0.97,
+    "02": 0.99,
+}
+
+# The house outline (../shared/STYLE.md), in each edition's words.
+OUTLINE = {
+    "es": {"front": ("**Objetivos.**", "**Requisitos.**", "**Tiempo estimado.**"),
+           "summary": "## Resumen", "references": "## Referencias"},
+    "en": {"front": ("**Learning objectives.**", "**Prerequisites.**", "**Estimated time.**"),
+           "summary": "## Summary", "references": "## References"},
 }
 
 # Text that only TensorFlow's or absl's loggers print.
@@ -60,9 +73,18 @@ def test_no_log_noise_in_stored_outputs(path):
 
 @by_name
 def test_exempt_cells_stay_within_the_chapter_cap(path):
-    assert path.name in MAX_EXEMPT_CELLS, f"give {path.name} a cap in MAX_EXEMPT_CELLS"
-    exempt = [cell for cell in code_cells(read_notebook(path)) if IGNORE in tags(cell)]
-    assert len(exempt) <= MAX_EXEMPT_CELLS[path.name]
+    chapter = path.name[:2]
+    assert chapter in MAX_EXEMPT_CELLS, f"give chapter {chapter} a cap in MAX_EXEMPT_CELLS"
+    exempt = [cell for cell in code_cells(read_notebook(path))
+              if IGNORE in tags(cell) or SKIP in tags(cell)]
+    assert len(exempt) <= MAX_EXEMPT_CELLS[chapter]
+
+
+@by_name
+def test_every_skipped_cell_is_a_recipe_that_its_own_test_runs(path):
+    for cell in code_cells(read_notebook(path)):
+        if SKIP in tags(cell):
+            assert RECIPE in tags(cell), "".join(cell["source"])
 
 
 @by_name
@@ -79,7 +101,7 @@ def test_every_exempt_cell_is_followed_by_an_assertion(path):
 @by_name
 def test_stored_test_accuracy_meets_the_chapter_threshold(path):
     accuracy = float(glued_values(read_notebook(path))["precision_test"])
-    assert accuracy >= MIN_TEST_ACCURACY[path.name]
+    assert accuracy >= MIN_TEST_ACCURACY[path.name[:2]]
 
 
 @by_name
@@ -99,9 +121,10 @@ def test_chapter_follows_the_house_outline(path):
     ]
     assert headings[0].startswith("# ")
     text = "\n".join("".join(cell["source"]) for cell in read_notebook(path)["cells"])
-    for section in ("**Objetivos.**", "**Requisitos.**", "**Tiempo estimado.**"):
+    outline = OUTLINE[path.parent.name]
+    for section in outline["front"]:
         assert section in text
-    assert "## Resumen" in headings and headings[-1] == "## Referencias"
+    assert outline["summary"] in headings and headings[-1] == outline["references"]
 
 
 @by_name

@@ -1,0 +1,151 @@
+"""The book as a reader sees it: each chapter page, in each language, in Chromium.
+
+The built site is served from a local server and opened in the Chromium that
+`make test` provides (Debian's package, or the browser named by CHROMIUM);
+Playwright never downloads a browser.  Screenshots of one chapter per language
+are kept under _build/screenshots/ for review.
+"""
+
+import functools
+import http.server
+import os
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from conftest import NOTEBOOKS, ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+# As the workplace's probe starts it: no sandbox as root, no network chatter.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    result, html = built_book
+    assert result.returncode == 0, result.stderr[-2000:]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=html))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: run the tests with `make test`"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def chapter_page(site, browser, request):
+    """Open a chapter page; record console errors, page errors and requests."""
+    notebook = request.param
+    language = notebook.parent.name
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems, requests = [], []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda req: requests.append(req.url))
+    page.goto(f"{site}/{language}/{notebook.relative_to(ROOT).with_suffix('.html').as_posix()}")
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+    yield page, notebook, problems, requests
+    page.close()
+
+
+def indirect_chapters(test):
+    return pytest.mark.parametrize("chapter_page", NOTEBOOKS, indirect=True,
+                                   ids=lambda path: f"{path.parent.name}/{path.stem}")(test)
+
+
+@indirect_chapters
+def test_math_is_typeset_by_mathjax(chapter_page):
+    page, *_ = chapter_page
+    formulas = page.locator("article .math").count()
+    assert formulas > 0
+    assert page.locator("article .math mjx-container").count() == formulas
+    raw = page.evaluate("""() => [...document.querySelectorAll('article p, article li')]
+        .map(e => e.innerText).filter(t => t.includes('$$') || t.includes('\\\\('))""")
+    assert raw == []
+
+
+@indirect_chapters
+def test_figures_load(chapter_page):
+    page, *_ = chapter_page
+    images = page.locator("article img")
+    assert images.count() > 0
+    for index in range(images.count()):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()
+        image.evaluate("img => img.complete || new Promise(done => img.onload = done)")
+        assert image.evaluate("img => img.naturalWidth") > 0, image.get_attribute("src")
+
+
+@indirect_chapters
+def test_language_link_and_launch_buttons_are_there(chapter_page):
+    page, notebook, *_ = chapter_page
+    assert page.locator(".language-switch a").is_visible()
+    path = notebook.relative_to(ROOT).as_posix()
+    assert page.locator(f"a[href^='https://colab.research.google.com/github/'][href$='{path}']").count() == 1
+    assert page.locator(f"a[href^='https://mybinder.org/v2/gh/'][href$='{path}']").count() == 1
+    assert page.locator(f"a[href$='_sources/{path}']").count() == 1
+    page.locator(".dropdown-launch-buttons button").click()
+    assert page.locator(".dropdown-launch-buttons a", has_text="Colab").is_visible()
+
+
+@indirect_chapters
+def test_a_solution_opens_when_clicked(chapter_page):
+    page, *_ = chapter_page
+    solution = page.locator("article details:has(> summary:text-matches('Solución|Solution'))").first
+    assert not solution.evaluate("details => details.open")
+    solution.locator("summary").click()
+    assert solution.evaluate("details => details.open")
+    assert solution.locator("p").first.is_visible()
+    code_solution = page.locator("article .cell.tag_hide-cell").first
+    assert not code_solution.locator("pre").first.is_visible()
+    code_solution.locator("summary").first.click()
+    assert code_solution.locator("pre").first.is_visible()
+
+
+@indirect_chapters
+def test_no_console_errors_and_nothing_fetched_from_elsewhere(chapter_page):
+    page, _, problems, requests = chapter_page
+    page.wait_for_load_state("networkidle")
+    assert problems == []
+    assert requests and all(url.startswith("http://127.0.0.1:") for url in requests), requests
+
+
+@indirect_chapters
+def test_no_serious_accessibility_violations(chapter_page):
+    page, *_ = chapter_page
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], v["help"], [node["target"] for node in v["nodes"]][:5])
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+@pytest.mark.parametrize("notebook", [path for path in NOTEBOOKS if path.name.startswith("01")],
+                         ids=lambda path: path.parent.name)
+def test_screenshot_of_a_chapter_for_review(site, browser, notebook):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site}/{notebook.parent.name}/{notebook.relative_to(ROOT).with_suffix('.html').as_posix()}")
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{notebook.parent.name}-{notebook.stem}.png"
+    page.screenshot(path=path)
+    page.close()
+    assert path.stat().st_size > 20_000
