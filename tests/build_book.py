@@ -54,9 +54,14 @@ def edition_config(language):
     return config
 
 
+def editions():
+    """Each edition's language and table of contents (`book_editions` in _config.yml)."""
+    return edition_config("es")["sphinx"]["config"]["book_editions"]
+
+
 def build_edition(language, output):
     """Build one edition into ``output/editions/<language>/html``; return Sphinx's status."""
-    toc = edition_config("es")["sphinx"]["config"]["book_editions"][language]
+    toc = editions()[language]
     work = Path(output) / "editions" / language  # doctrees and myst-nb's outputs
     work.mkdir(parents=True, exist_ok=True)
     config_path = work / "_config.yml"
@@ -79,7 +84,7 @@ def build(output):
     """
     output = Path(output)
     status = 0
-    for language in edition_config("es")["sphinx"]["config"]["book_editions"]:
+    for language in editions():
         result = subprocess.run([sys.executable, __file__, "--edition", language, output]).returncode
         if result:
             status = result

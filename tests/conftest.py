@@ -11,6 +11,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
 
+
+def chapter_id(notebook):
+    """A notebook's test id: its edition and name, e.g. es/01-clasificacion-mnist-keras."""
+    return f"{notebook.parent.name}/{notebook.stem}"
+
+
+# Runs a test once per chapter notebook, in both editions.
+each_chapter = pytest.mark.parametrize("notebook", NOTEBOOKS, ids=chapter_id)
+
 # The book's Sphinx extension knows how to read a table of contents.
 sys.path.insert(0, str(ROOT / "assets" / "sphinx"))
 from language_switch import toc_documents as _toc_documents  # noqa: E402

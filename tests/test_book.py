@@ -5,12 +5,9 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import NOTEBOOKS, ROOT, read_notebook
+from conftest import ROOT, each_chapter as chapters, read_notebook
 from test_editions import DOCUMENTS, PAIRS
 from test_notebooks import LOG_NOISE
-
-chapters = pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: f"{path.parent.name}/{path.stem}")
-
 
 def built_page(built_book, notebook):
     """Where a notebook's page is in the built site: html/<language>/<path>.html."""

@@ -15,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from conftest import NOTEBOOKS, ROOT
+from conftest import NOTEBOOKS, ROOT, chapter_id
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -49,26 +49,29 @@ def browser():
         chromium.close()
 
 
+def open_chapter(page, site, notebook):
+    """Go to a notebook's page in its edition and wait until MathJax has typeset it."""
+    page.goto(f"{site}/{notebook.parent.name}/{notebook.relative_to(ROOT).with_suffix('.html').as_posix()}")
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+
+
 @pytest.fixture
 def chapter_page(site, browser, request):
     """Open a chapter page; record console errors, page errors and requests."""
     notebook = request.param
-    language = notebook.parent.name
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems, requests = [], []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda req: requests.append(req.url))
-    page.goto(f"{site}/{language}/{notebook.relative_to(ROOT).with_suffix('.html').as_posix()}")
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("() => MathJax.startup.promise")
+    open_chapter(page, site, notebook)
     yield page, notebook, problems, requests
     page.close()
 
 
 def indirect_chapters(test):
-    return pytest.mark.parametrize("chapter_page", NOTEBOOKS, indirect=True,
-                                   ids=lambda path: f"{path.parent.name}/{path.stem}")(test)
+    return pytest.mark.parametrize("chapter_page", NOTEBOOKS, indirect=True, ids=chapter_id)(test)
 
 
 @indirect_chapters
@@ -141,9 +144,7 @@ def test_no_serious_accessibility_violations(chapter_page):
                          ids=lambda path: path.parent.name)
 def test_screenshot_of_a_chapter_for_review(site, browser, notebook):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{site}/{notebook.parent.name}/{notebook.relative_to(ROOT).with_suffix('.html').as_posix()}")
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("() => MathJax.startup.promise")
+    open_chapter(page, site, notebook)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{notebook.parent.name}-{notebook.stem}.png"
     page.screenshot(path=path)

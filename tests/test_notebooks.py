@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import NOTEBOOKS, code_cells, glued_values, read_notebook, tags
+from conftest import NOTEBOOKS, chapter_id, code_cells, glued_values, read_notebook, tags
 
 IGNORE = "nbval-ignore-output"
 SKIP = "nbval-skip"
@@ -42,7 +42,7 @@ OUTLINE = {
 # Text that only TensorFlow's or absl's loggers print.
 LOG_NOISE = re.compile(r"absl::|I0000|W0000|E0000|tensorflow/core|oneDNN|cuda|cpu_feature_guard|WARNING:absl")
 
-by_name = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: f"{path.parent.name}/{path.name}")
+by_name = pytest.mark.parametrize("path", NOTEBOOKS, ids=chapter_id)
 
 
 def test_there_are_chapters():

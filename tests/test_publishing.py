@@ -6,7 +6,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import NOTEBOOKS, ROOT, code_cells, read_notebook
+from conftest import ROOT, code_cells, each_chapter, read_notebook
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPOSITORY = CONFIG["repository"]["url"].removeprefix("https://github.com/")
@@ -32,7 +32,7 @@ def test_licenses_and_citation_are_present():
     assert citation["cff-version"] == "1.2.0" and citation["title"] and citation["authors"]
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: f"{path.parent.name}/{path.stem}")
+@each_chapter
 def test_notebook_runs_in_colab_as_it_is(notebook):
     """Only what Colab has: no pip installs, shell commands or local files to read."""
     for cell in code_cells(read_notebook(notebook)):
@@ -83,7 +83,7 @@ def test_built_pages_fetch_nothing_from_other_sites(built_book):
     assert list(html.glob("*/_static/mathjax/tex-chtml.js"))
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: f"{path.parent.name}/{path.stem}")
+@each_chapter
 def test_chapter_pages_have_launch_and_download_buttons(built_book, notebook):
     _, html = built_book
     page = html / notebook.parent.name / notebook.relative_to(ROOT).with_suffix(".html")

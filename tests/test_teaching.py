@@ -4,11 +4,10 @@ import re
 
 import pytest
 
-from conftest import NOTEBOOKS, ROOT, code_cells, read_notebook, tags
+from conftest import ROOT, code_cells, each_chapter as chapters, read_notebook, tags
 
 EXERCISE = {"es": r"\*\*Ejercicio (\d+)\*\*", "en": r"\*\*Exercise (\d+)\*\*"}
 CODE_SOLUTION = {"es": "# Solución del ejercicio {}", "en": "# Solution to exercise {}"}
-chapters = pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: f"{path.parent.name}/{path.stem}")
 
 
 def exercise_cells(notebook):
