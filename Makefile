@@ -7,24 +7,41 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # Offline MNIST: use the genuine IDX files when the shared folder exists
-# (tests/mnist_offline.py); otherwise Keras downloads mnist.npz as usual.
+# (tools/mnist_offline.py); otherwise Keras downloads mnist.npz as usual.
 MNIST_DIR ?= $(wildcard $(abspath ../shared/data/mnist))
 export MNIST_DIR
-# Notebook kernels started by nbval and `make execute` use tests/kernel as
+# Notebook kernels started by nbval and `make execute` use tools/kernel as
 # their IPython profile (offline MNIST, no C++ log lines in cell outputs).
-export IPYTHONDIR := $(CURDIR)/tests/kernel
+export IPYTHONDIR := $(CURDIR)/tools/kernel
 export PYTHONHASHSEED := 0
 # Quieter console: TensorFlow C++ log level for the kernels (never in cell outputs).
 export TF_CPP_MIN_LOG_LEVEL := 3
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*/*.ipynb))
 
+# The tests run in parallel (pytest-xdist): JOBS worker processes, one per
+# core by default, each taking whole files (--dist loadfile), so that a
+# notebook's cells run in order in one kernel.  Every TensorFlow process of
+# the run (kernels, recipes, tests) gets THREADS threads, so that JOBS x
+# THREADS never exceeds the cores.  `make test JOBS=1` runs one test after
+# another in a single process, whose TensorFlow uses every core.
+CORES   := $(shell nproc 2>/dev/null || echo 1)
+JOBS    ?= $(CORES)
+THREADS ?= $(shell n=$$(( $(CORES) / $(JOBS) )); echo $$(( n > 0 ? n : 1 )))
+ifeq ($(JOBS),1)
+XDIST := -n 0
+else
+XDIST := -n $(JOBS) --dist loadfile
+endif
+PYTEST := $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env \
+	--nbval-cell-timeout=1800 -p no:cacheprovider
+
 # The browser tests drive this Chromium, never a browser of their own.
 # Debian's package is installed when missing; any Chromium or Chrome works.
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: html test execute clean
+.PHONY: html test test-notebooks bench lint format execute clean
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -42,16 +59,40 @@ $(STAMP): requirements.txt
 
 # Both editions, Spanish and English, into _build/html/es and _build/html/en
 html: $(STAMP)
-	$(BIN)/python tests/build_book.py
+	$(BIN)/python tools/build_book.py
 
-# nbval re-runs every notebook and compares each cell's output with the stored one.
-test: $(STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
-		--nbval-cell-timeout=1800 -p no:cacheprovider
+# ruff, configured in pyproject.toml: the tooling, the tests and the chapters'
+# code cells.  It runs first in `make test`, so a style slip fails in seconds.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Apply what ruff can fix by itself, then format.
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# nbval re-runs every notebook and compares each cell's output with the
+# stored one; the table at the end says where the time went.
+test: lint $(CHROMIUM)
+	$(PYTEST) notebooks tests
+
+# The notebooks alone (nbval), as `make test` runs them.
+test-notebooks: $(STAMP)
+	$(PYTEST) notebooks
+
+# A benchmark, not a test: `make test-notebooks` with JOBS=1 and with the
+# default JOBS, side by side, and the ratio of their wall times.
+bench: $(STAMP)
+	$(BIN)/python tools/bench_tests.py
+
+test test-notebooks: export TF_NUM_INTRAOP_THREADS := $(THREADS)
+test test-notebooks: export TF_NUM_INTEROP_THREADS := $(THREADS)
+test test-notebooks: export OMP_NUM_THREADS := $(THREADS)
 
 execute: $(STAMP)
 	@test -n "$(MNIST_DIR)" || echo "MNIST_DIR is not set: Keras will download mnist.npz."
-	$(BIN)/python tests/execute_notebooks.py $(NOTEBOOKS)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 clean:
 	rm -rf _build .pytest_cache

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from language_switch import toc_documents as _toc_documents
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
+# The book's names in the code, Spanish -> English (the English chapters'
+# code is the Spanish code with these names translated).
+IDENTIFIERS = yaml.safe_load(
+    (ROOT / "tests" / "identifiers.yml").read_text(encoding="utf-8")
+)
 
 
 def chapter_id(notebook):
@@ -20,14 +27,12 @@ def chapter_id(notebook):
 # Runs a test once per chapter notebook, in both editions.
 each_chapter = pytest.mark.parametrize("notebook", NOTEBOOKS, ids=chapter_id)
 
-# The book's Sphinx extension knows how to read a table of contents.
-sys.path.insert(0, str(ROOT / "assets" / "sphinx"))
-from language_switch import toc_documents as _toc_documents  # noqa: E402
-
 
 def toc_documents(toc_path):
     """Document names of a table of contents file, in reading order."""
-    return _toc_documents(yaml.safe_load(Path(toc_path).read_text(encoding="utf-8")))
+    return _toc_documents(
+        yaml.safe_load(Path(toc_path).read_text(encoding="utf-8"))
+    )
 
 
 def read_notebook(path):
@@ -49,7 +54,9 @@ def glued_values(notebook):
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
             if name:
-                values[name] = "".join(output["data"]["application/papermill.record/text/plain"])
+                values[name] = "".join(
+                    output["data"]["application/papermill.record/text/plain"]
+                )
     return values
 
 
@@ -62,7 +69,9 @@ def built_book(tmp_path_factory):
     """
     output = tmp_path_factory.mktemp("book")
     result = subprocess.run(
-        [sys.executable, ROOT / "tests" / "build_book.py", output],
-        capture_output=True, text=True, cwd=ROOT,
+        [sys.executable, ROOT / "tools" / "build_book.py", output],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     return result, output / "html"

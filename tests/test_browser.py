@@ -20,9 +20,15 @@ from conftest import NOTEBOOKS, ROOT, chapter_id
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 # As the workplace's probe starts it: no sandbox as root, no network chatter.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -34,7 +40,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def site(built_book):
     result, html = built_book
     assert result.returncode == 0, result.stderr[-2000:]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=html))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=html)
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -42,17 +50,25 @@ def site(built_book):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: run the tests with `make test`"
+    assert os.path.exists(CHROMIUM), (
+        f"no Chromium at {CHROMIUM}: run the tests with `make test`"
+    )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS
+        )
         yield chromium
         chromium.close()
 
 
 def open_chapter(page, site, notebook):
     """Go to a notebook's page in its edition and wait until MathJax has typeset it."""
-    page.goto(f"{site}/{notebook.parent.name}/{notebook.relative_to(ROOT).with_suffix('.html').as_posix()}")
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.goto(
+        f"{site}/{notebook.parent.name}/{notebook.relative_to(ROOT).with_suffix('.html').as_posix()}"
+    )
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+    )
     page.evaluate("() => MathJax.startup.promise")
 
 
@@ -62,7 +78,12 @@ def chapter_page(site, browser, request):
     notebook = request.param
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems, requests = [], []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and problems.append(message.text)
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda req: requests.append(req.url))
     open_chapter(page, site, notebook)
@@ -71,7 +92,9 @@ def chapter_page(site, browser, request):
 
 
 def indirect_chapters(test):
-    return pytest.mark.parametrize("chapter_page", NOTEBOOKS, indirect=True, ids=chapter_id)(test)
+    return pytest.mark.parametrize(
+        "chapter_page", NOTEBOOKS, indirect=True, ids=chapter_id
+    )(test)
 
 
 @indirect_chapters
@@ -93,8 +116,12 @@ def test_figures_load(chapter_page):
     for index in range(images.count()):
         image = images.nth(index)
         image.scroll_into_view_if_needed()
-        image.evaluate("img => img.complete || new Promise(done => img.onload = done)")
-        assert image.evaluate("img => img.naturalWidth") > 0, image.get_attribute("src")
+        image.evaluate(
+            "img => img.complete || new Promise(done => img.onload = done)"
+        )
+        assert image.evaluate("img => img.naturalWidth") > 0, (
+            image.get_attribute("src")
+        )
 
 
 @indirect_chapters
@@ -102,17 +129,31 @@ def test_language_link_and_launch_buttons_are_there(chapter_page):
     page, notebook, *_ = chapter_page
     assert page.locator(".language-switch a").is_visible()
     path = notebook.relative_to(ROOT).as_posix()
-    assert page.locator(f"a[href^='https://colab.research.google.com/github/'][href$='{path}']").count() == 1
-    assert page.locator(f"a[href^='https://mybinder.org/v2/gh/'][href$='{path}']").count() == 1
+    assert (
+        page.locator(
+            f"a[href^='https://colab.research.google.com/github/'][href$='{path}']"
+        ).count()
+        == 1
+    )
+    assert (
+        page.locator(
+            f"a[href^='https://mybinder.org/v2/gh/'][href$='{path}']"
+        ).count()
+        == 1
+    )
     assert page.locator(f"a[href$='_sources/{path}']").count() == 1
     page.locator(".dropdown-launch-buttons button").click()
-    assert page.locator(".dropdown-launch-buttons a", has_text="Colab").is_visible()
+    assert page.locator(
+        ".dropdown-launch-buttons a", has_text="Colab"
+    ).is_visible()
 
 
 @indirect_chapters
 def test_a_solution_opens_when_clicked(chapter_page):
     page, *_ = chapter_page
-    solution = page.locator("article details:has(> summary:text-matches('Solución|Solution'))").first
+    solution = page.locator(
+        "article details:has(> summary:text-matches('Solución|Solution'))"
+    ).first
     assert not solution.evaluate("details => details.open")
     solution.locator("summary").click()
     assert solution.evaluate("details => details.open")
@@ -128,20 +169,28 @@ def test_no_console_errors_and_nothing_fetched_from_elsewhere(chapter_page):
     page, _, problems, requests = chapter_page
     page.wait_for_load_state("networkidle")
     assert problems == []
-    assert requests and all(url.startswith("http://127.0.0.1:") for url in requests), requests
+    assert requests and all(
+        url.startswith("http://127.0.0.1:") for url in requests
+    ), requests
 
 
 @indirect_chapters
 def test_no_serious_accessibility_violations(chapter_page):
     page, *_ = chapter_page
     violations = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["help"], [node["target"] for node in v["nodes"]][:5])
-               for v in violations if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["help"], [node["target"] for node in v["nodes"]][:5])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
-@pytest.mark.parametrize("notebook", [path for path in NOTEBOOKS if path.name.startswith("01")],
-                         ids=lambda path: path.parent.name)
+@pytest.mark.parametrize(
+    "notebook",
+    [path for path in NOTEBOOKS if path.name.startswith("01")],
+    ids=lambda path: path.parent.name,
+)
 def test_screenshot_of_a_chapter_for_review(site, browser, notebook):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     open_chapter(page, site, notebook)

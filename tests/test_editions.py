@@ -4,6 +4,7 @@ Spanish is the source; each English page is the twin of the Spanish page at
 the same position in its table of contents (`book_editions` in _config.yml).
 """
 
+import ast
 import io
 import re
 import tokenize
@@ -12,13 +13,28 @@ from pathlib import Path
 import pytest
 
 from build_book import editions
-from conftest import ROOT, code_cells, glued_values, read_notebook, tags, toc_documents
+from conftest import (
+    IDENTIFIERS,
+    ROOT,
+    code_cells,
+    glued_values,
+    read_notebook,
+    tags,
+    toc_documents,
+)
 
-DOCUMENTS = {language: toc_documents(ROOT / toc) for language, toc in editions().items()}
-PAIRS = list(zip(DOCUMENTS["es"], DOCUMENTS["en"]))
-NOTEBOOK_PAIRS = [(ROOT / f"{es}.ipynb", ROOT / f"{en}.ipynb")
-                  for es, en in PAIRS if (ROOT / f"{es}.ipynb").exists()]
-twins = pytest.mark.parametrize("es, en", NOTEBOOK_PAIRS, ids=[es.stem for es, _ in NOTEBOOK_PAIRS])
+DOCUMENTS = {
+    language: toc_documents(ROOT / toc) for language, toc in editions().items()
+}
+PAIRS = list(zip(DOCUMENTS["es"], DOCUMENTS["en"], strict=True))
+NOTEBOOK_PAIRS = [
+    (ROOT / f"{es}.ipynb", ROOT / f"{en}.ipynb")
+    for es, en in PAIRS
+    if (ROOT / f"{es}.ipynb").exists()
+]
+twins = pytest.mark.parametrize(
+    "es, en", NOTEBOOK_PAIRS, ids=[es.stem for es, _ in NOTEBOOK_PAIRS]
+)
 
 
 def source(cell):
@@ -27,16 +43,110 @@ def source(cell):
 
 def is_prose(string_token):
     """A string literal that is text for the reader (a title, a label, a message)."""
-    text = re.sub(r"^[rbfuRBFU]*('''|\"\"\"|'|\")|('''|\"\"\"|'|\")$", "", string_token)
+    text = re.sub(
+        r"^[rbfuRBFU]*('\'\'|\"\"\"|'|\")|('\'\'|\"\"\"|'|\")$",
+        "",
+        string_token,
+    )
     return bool(re.search(r"\s|[^\x00-\x7f]", text)) or text[:1].isupper()
 
 
+# A string right after these tokens names something of the book's own (a
+# value glued for the text, a layer or model, a file), so it is renamed
+# like a Python name.
+NAMING_CONTEXTS = (("glue", "("), ("name", "="), ("Path", "("))
+LAYOUT = {
+    tokenize.COMMENT,
+    tokenize.NL,
+    tokenize.NEWLINE,
+    tokenize.INDENT,
+    tokenize.DEDENT,
+    tokenize.ENDMARKER,
+}
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def code_tokens(code):
-    """The code's tokens without comments, newlines or indentation details."""
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-            tokenize.ENDMARKER}
-    return [(token.type, token.string) for token in tokenize.generate_tokens(io.StringIO(code).readline)
-            if token.type not in skip]
+    """What must be the same in both editions, token by token.
+
+    Returns ``(kind, text)`` pairs: ``name`` for Python names, ``label`` for
+    a naming string (NAMING_CONTEXTS), ``prose`` (with no text) for text a
+    reader reads, and the tokens of every f-string field, so that the names
+    inside an f-string are compared too.  Comments and layout are left out,
+    and so is a trailing comma, which the formatter adds or drops with the
+    length of the line.
+    """
+    tokens = [
+        token
+        for token in tokenize.generate_tokens(io.StringIO(code).readline)
+        if token.type not in LAYOUT
+    ]
+    found = []
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1].string if index + 1 < len(tokens) else ""
+        context = tuple(t.string for t in tokens[max(0, index - 2) : index])
+        if token.string == "," and following in ")]}":
+            continue
+        if token.type == tokenize.NAME:
+            found.append(("name", token.string))
+        elif token.type != tokenize.STRING:
+            found.append(("op", token.string))
+        elif context in NAMING_CONTEXTS:
+            found.append(("label", ast.literal_eval(token.string)))
+        elif is_prose(token.string):
+            found.append(("prose", ""))
+            found += fstring_fields(token.string)
+        else:
+            # An f-string's text without its fields, then the fields.
+            fields = fstring_fields(token.string)
+            text = token.string
+            if fields:
+                text = re.sub(r"\{[^{}]*\}", "{}", text)
+            found += [("string", text), *fields]
+    return found
+
+
+def fstring_fields(string_token):
+    """The tokens of the expressions and format specs in an f-string."""
+    node = ast.parse(string_token, mode="eval").body
+    if not isinstance(node, ast.JoinedStr):
+        return []
+    found = []
+    for field in node.values:
+        if isinstance(field, ast.FormattedValue):
+            found += code_tokens(ast.unparse(field.value))
+            if field.format_spec is not None:
+                found.append(("spec", ast.unparse(field.format_spec)))
+    return found
+
+
+def in_english(tokens):
+    """Spanish code tokens with every name and naming string translated."""
+    translated = []
+    for kind, text in tokens:
+        if kind == "name":
+            text = IDENTIFIERS.get(text, text)
+        elif kind == "label":
+            text = WORD.sub(
+                lambda word: IDENTIFIERS.get(word[0], word[0]), text
+            )
+        translated.append((kind, text))
+    return translated
+
+
+def names_defined(code):
+    """The names a cell defines, and the names it gives with a string."""
+    tokens = code_tokens(code)
+    defined = {text for kind, text in tokens if kind == "label"}
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            defined.add(node.id)
+        elif isinstance(node, ast.FunctionDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.arg):
+            defined.add(node.arg)
+    # A file name counts by its stem: modelo.keras names `modelo`.
+    return {name.split(".")[0] for name in defined}
 
 
 def results(cell):
@@ -45,14 +155,22 @@ def results(cell):
     for output in cell.get("outputs", []):
         texts.append("".join(output.get("text", "")))
         texts.append("".join(output.get("data", {}).get("text/plain", "")))
-    return re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?|True|False", " ".join(texts))
+    return re.findall(
+        r"-?\d+(?:\.\d+)?(?:e-?\d+)?|True|False", " ".join(texts)
+    )
 
 
 def test_both_tables_of_contents_have_the_same_pages():
     assert len(DOCUMENTS["es"]) == len(DOCUMENTS["en"])
     for es, en in PAIRS:
-        assert (Path(es).parent.name, Path(en).parent.name) == ("es", "en"), (es, en)
-        assert Path(es).name[:3] == Path(en).name[:3] or not Path(es).name[:2].isdigit(), (es, en)
+        assert (Path(es).parent.name, Path(en).parent.name) == ("es", "en"), (
+            es,
+            en,
+        )
+        assert (
+            Path(es).name[:3] == Path(en).name[:3]
+            or not Path(es).name[:2].isdigit()
+        ), (es, en)
 
 
 def test_every_chapter_has_an_english_twin():
@@ -65,37 +183,88 @@ def test_every_chapter_has_an_english_twin():
 @twins
 def test_twins_have_the_same_cells_by_type_and_tags(es, en):
     spanish, english = read_notebook(es)["cells"], read_notebook(en)["cells"]
-    assert [(c["cell_type"], tags(c)) for c in spanish] == [(c["cell_type"], tags(c)) for c in english]
+    assert [(c["cell_type"], tags(c)) for c in spanish] == [
+        (c["cell_type"], tags(c)) for c in english
+    ]
+
+
+def twin_code_cells(es, en):
+    return zip(
+        code_cells(read_notebook(es)),
+        code_cells(read_notebook(en)),
+        strict=True,
+    )
 
 
 @twins
-def test_twins_have_the_same_code(es, en):
-    """Identical but for comments and the strings a reader reads (titles, labels, messages)."""
-    for spanish, english in zip(code_cells(read_notebook(es)), code_cells(read_notebook(en))):
-        tokens_es, tokens_en = code_tokens(source(spanish)), code_tokens(source(english))
-        assert len(tokens_es) == len(tokens_en), source(english)
-        for (type_es, text_es), (type_en, text_en) in zip(tokens_es, tokens_en):
-            if type_es == type_en == tokenize.STRING and is_prose(text_es) and is_prose(text_en):
+def test_twins_have_the_same_code_in_each_language(es, en):
+    """The Spanish code with its names translated (tests/identifiers.yml) is
+    the English code, but for comments and the text a reader reads."""
+    for spanish, english in twin_code_cells(es, en):
+        translated = in_english(code_tokens(source(spanish)))
+        assert translated == code_tokens(source(english)), source(english)
+
+
+@twins
+def test_every_name_a_chapter_defines_is_in_the_mapping(es, en):
+    """A new name is translated on purpose, never left in Spanish."""
+    spanish, english = set(), set()
+    for cell_es, cell_en in twin_code_cells(es, en):
+        spanish |= names_defined(source(cell_es))
+        english |= names_defined(source(cell_en))
+    assert spanish - IDENTIFIERS.keys() == set(), "add them to identifiers.yml"
+    assert english - set(IDENTIFIERS.values()) == set()
+    # Two Spanish names never become one English name.
+    assert len({IDENTIFIERS[name] for name in spanish}) == len(spanish)
+
+
+@twins
+def test_english_prose_quotes_the_english_names(es, en):
+    """Code quoted in the English text (`...`) and the values it cites from
+    the run ({glue:text}`...`) use the names of the English code."""
+    spanish_only = {k for k, v in IDENTIFIERS.items() if k != v}
+    glued = glued_values(read_notebook(en))
+    for cell in read_notebook(en)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for role, quoted in re.findall(
+            r"(\{[\w:]+\})?`([^`]+)`", source(cell)
+        ):
+            if role.startswith("{cite"):
                 continue
-            assert text_es == text_en, f"{text_es} != {text_en} in\n{source(english)}"
+            assert not spanish_only & set(WORD.findall(quoted)), quoted
+            if role.startswith("{glue"):
+                assert quoted.split(":")[0] in glued, quoted
 
 
 @twins
 def test_twins_store_the_same_results(es, en):
     spanish, english = read_notebook(es), read_notebook(en)
-    for cell_es, cell_en in zip(code_cells(spanish), code_cells(english)):
-        if "nbval-ignore-output" not in tags(cell_es) and "nbval-skip" not in tags(cell_es):
+    for cell_es, cell_en in twin_code_cells(es, en):
+        exempt = {"nbval-ignore-output", "nbval-skip"} & set(tags(cell_es))
+        if not exempt:
             assert results(cell_es) == results(cell_en), source(cell_en)
-    # Training results are deterministic on one machine: the same to the last digit.
-    timings = re.compile(r"^segundos")
-    glued_es = {k: v for k, v in glued_values(spanish).items() if not timings.match(k)}
-    glued_en = {k: v for k, v in glued_values(english).items() if not timings.match(k)}
+    # Training results are deterministic on one machine: the same to the
+    # last digit, under the English names.  Timings aside.
+    timings = {"segundos_entreno", "segundos_por_epoca"}
+    glued_es = {
+        IDENTIFIERS[name]: value
+        for name, value in glued_values(spanish).items()
+        if name not in timings
+    }
+    glued_en = glued_values(english)
+    for name in timings:
+        glued_en.pop(IDENTIFIERS[name], None)
     assert glued_es and glued_es == glued_en
 
 
 def glossary_terms(page, column):
     """The terms in one column of a glossary table, without markup or notes in brackets."""
-    rows = [line for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("| ")]
+    rows = [
+        line
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ")
+    ]
     terms = [row.split("|")[column + 1].strip() for row in rows[2:]]
     return [re.sub(r"\s*\(.*\)|\*", "", term).strip() for term in terms]
 
@@ -106,7 +275,11 @@ def edition_text(language):
     for document in DOCUMENTS[language]:
         path = ROOT / f"{document}.ipynb"
         if path.exists():
-            texts += [source(cell) for cell in read_notebook(path)["cells"] if cell["cell_type"] == "markdown"]
+            texts += [
+                source(cell)
+                for cell in read_notebook(path)["cells"]
+                if cell["cell_type"] == "markdown"
+            ]
         elif "gloss" not in document and "glosario" not in document:
             texts.append((ROOT / f"{document}.md").read_text(encoding="utf-8"))
     return re.sub(r"[*_`]", "", "\n".join(texts)).lower()
@@ -114,23 +287,46 @@ def edition_text(language):
 
 def term_pattern(term):
     # Each word may take a plural ending: "curva de aprendizaje" finds "curvas de aprendizaje".
-    return r"\b" + r"\s+".join(re.escape(word) + r"(?:s|es)?" for word in term.lower().split()) + r"\b"
+    return (
+        r"\b"
+        + r"\s+".join(
+            re.escape(word) + r"(?:s|es)?" for word in term.lower().split()
+        )
+        + r"\b"
+    )
 
 
-@pytest.mark.parametrize("language, glossary", [
-    ("es", ROOT / "book" / "es" / "glosario.md"),
-    ("en", ROOT / "book" / "en" / "glossary.md"),
-])
+@pytest.mark.parametrize(
+    "language, glossary",
+    [
+        ("es", ROOT / "book" / "es" / "glosario.md"),
+        ("en", ROOT / "book" / "en" / "glossary.md"),
+    ],
+)
 def test_the_edition_uses_every_term_of_its_glossary(language, glossary):
     """Each edition's own terms are the first column of its glossary."""
     text = edition_text(language)
-    missing = [term for term in glossary_terms(glossary, 0) if not re.search(term_pattern(term), text)]
+    missing = [
+        term
+        for term in glossary_terms(glossary, 0)
+        if not re.search(term_pattern(term), text)
+    ]
     assert not missing
 
 
 def test_both_glossaries_pair_the_same_terms():
-    spanish = dict(zip(glossary_terms(ROOT / "book" / "es" / "glosario.md", 0),
-                       glossary_terms(ROOT / "book" / "es" / "glosario.md", 1)))
-    english = dict(zip(glossary_terms(ROOT / "book" / "en" / "glossary.md", 1),
-                       glossary_terms(ROOT / "book" / "en" / "glossary.md", 0)))
+    spanish = dict(
+        zip(
+            glossary_terms(ROOT / "book" / "es" / "glosario.md", 0),
+            glossary_terms(ROOT / "book" / "es" / "glosario.md", 1),
+            strict=True,
+        )
+    )
+    english = dict(
+        zip(
+            glossary_terms(ROOT / "book" / "en" / "glossary.md", 1),
+            glossary_terms(ROOT / "book" / "en" / "glossary.md", 0),
+            strict=True,
+        )
+    )
     assert spanish == english

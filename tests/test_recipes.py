@@ -19,7 +19,9 @@ from conftest import NOTEBOOKS, ROOT, code_cells, read_notebook, tags
 from test_notebooks import RECIPE
 
 RECIPES = [
-    pytest.param(path, "".join(cell["source"]), id=f"{path.parent.name}/{path.stem}")
+    pytest.param(
+        path, "".join(cell["source"]), id=f"{path.parent.name}/{path.stem}"
+    )
     for path in NOTEBOOKS
     for cell in code_cells(read_notebook(path))
     if RECIPE in tags(cell)
@@ -34,16 +36,29 @@ RUNNER = (
 
 @pytest.mark.parametrize("path, source", RECIPES)
 def test_recipe_runs_on_its_own_and_learns(path, source, tmp_path):
-    one_epoch, replaced = re.subn(r"^epochs = \d+$", "epochs = 1", source, flags=re.MULTILINE)
-    assert replaced == 1, "the recipe must set its epochs in one line: epochs = N"
+    one_epoch, replaced = re.subn(
+        r"^epochs = \d+$", "epochs = 1", source, flags=re.MULTILINE
+    )
+    assert replaced == 1, (
+        "the recipe must set its epochs in one line: epochs = N"
+    )
     script = tmp_path / "recipe.py"
     script.write_text(one_epoch, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-c", RUNNER, script],
-        cwd=tmp_path, capture_output=True, text=True, timeout=1200,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "tests")},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    accuracy = re.search(r"^(?:Precisión en test|Test accuracy): ([0-9.]+)$", result.stdout, re.MULTILINE)
+    accuracy = re.search(
+        r"^(?:Precisión en test|Test accuracy): ([0-9.]+)$",
+        result.stdout,
+        re.MULTILINE,
+    )
     assert accuracy, result.stdout[-2000:]
-    assert float(accuracy.group(1)) > 0.97  # one epoch of the chapter's network
+    assert (
+        float(accuracy.group(1)) > 0.97
+    )  # one epoch of the chapter's network

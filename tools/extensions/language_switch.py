@@ -23,7 +23,11 @@ LABELS = {
 def toc_documents(node):
     """Document names of a Jupyter Book table of contents, in reading order."""
     if isinstance(node, dict):
-        found = [str(Path(node[key]).with_suffix("")) for key in ("root", "file") if key in node]
+        found = [
+            str(Path(node[key]).with_suffix(""))
+            for key in ("root", "file")
+            if key in node
+        ]
         for value in node.values():
             found += toc_documents(value)
         return found
@@ -41,12 +45,20 @@ def pair_editions(app):
     editions = app.config.book_editions
     this = app.config.language
     if this not in editions or len(editions) != 2:
-        raise ExtensionError(f"book_editions must name two editions, including {this!r}")
+        raise ExtensionError(
+            f"book_editions must name two editions, including {this!r}"
+        )
     (other,) = set(editions) - {this}
     own, twins = read_toc(app, editions[this]), read_toc(app, editions[other])
     if len(own) != len(twins):
-        raise ExtensionError(f"the {this} and {other} tables of contents differ in length")
-    app.env.language_switch = (other, dict(zip(own, twins)), twins[0])
+        raise ExtensionError(
+            f"the {this} and {other} tables of contents differ in length"
+        )
+    app.env.language_switch = (
+        other,
+        dict(zip(own, twins, strict=True)),
+        twins[0],
+    )
 
 
 def add_switch(app, pagename, templatename, context, doctree):
@@ -58,7 +70,8 @@ def add_switch(app, pagename, templatename, context, doctree):
     # Rendered by assets/templates/language-switch.html in every page's header
     context["language_switch"] = {"url": url, "text": text, "language": other}
     context["metatags"] = context.get("metatags", "") + (
-        f'<link rel="alternate" hreflang="{other}" href="{url}" />\n')
+        f'<link rel="alternate" hreflang="{other}" href="{url}" />\n'
+    )
 
 
 def setup(app):

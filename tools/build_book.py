@@ -37,7 +37,11 @@ def merged(base, overrides):
     """`base` with `overrides` laid over it, nested mappings merged key by key."""
     result = dict(base)
     for key, value in overrides.items():
-        result[key] = merged(base[key], value) if isinstance(value, dict) and key in base else value
+        result[key] = (
+            merged(base[key], value)
+            if isinstance(value, dict) and key in base
+            else value
+        )
     return result
 
 
@@ -45,7 +49,9 @@ def edition_config(language):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     overrides = ROOT / "book" / language / "_config.yml"
     if overrides.exists():
-        config = merged(config, yaml.safe_load(overrides.read_text(encoding="utf-8")))
+        config = merged(
+            config, yaml.safe_load(overrides.read_text(encoding="utf-8"))
+        )
     # Jupyter Book finds local extensions relative to the configuration file,
     # and the merged one is written under _build/.
     extensions = config["sphinx"].get("local_extensions", {})
@@ -62,16 +68,28 @@ def editions():
 def build_edition(language, output):
     """Build one edition into ``output/editions/<language>/html``; return Sphinx's status."""
     toc = editions()[language]
-    work = Path(output) / "editions" / language  # doctrees and myst-nb's outputs
+    work = (
+        Path(output) / "editions" / language
+    )  # doctrees and myst-nb's outputs
     work.mkdir(parents=True, exist_ok=True)
     config_path = work / "_config.yml"
-    config_path.write_text(yaml.safe_dump(edition_config(language), allow_unicode=True),
-                           encoding="utf-8")
+    config_path.write_text(
+        yaml.safe_dump(edition_config(language), allow_unicode=True),
+        encoding="utf-8",
+    )
     return build_sphinx(
-        ROOT, work / "html", noconfig=True, path_config=config_path,
-        confoverrides={"external_toc_path": str(ROOT / toc), "nitpicky": True,
-                       "latex_individualpages": False},
-        doctreedir=work / ".doctrees", warningiserror=True, keep_going=True,
+        ROOT,
+        work / "html",
+        noconfig=True,
+        path_config=config_path,
+        confoverrides={
+            "external_toc_path": str(ROOT / toc),
+            "nitpicky": True,
+            "latex_individualpages": False,
+        },
+        doctreedir=work / ".doctrees",
+        warningiserror=True,
+        keep_going=True,
     )
 
 
@@ -85,7 +103,9 @@ def build(output):
     output = Path(output)
     status = 0
     for language in editions():
-        result = subprocess.run([sys.executable, __file__, "--edition", language, output]).returncode
+        result = subprocess.run(
+            [sys.executable, __file__, "--edition", language, output]
+        ).returncode
         if result:
             status = result
             continue

@@ -15,16 +15,25 @@ def repository(config):
     options = config.html_theme_options
     url = options.get("repository_url", "").rstrip("/")
     if not url.startswith("https://github.com/"):
-        raise ExtensionError("repository.url in _config.yml must be a GitHub repository")
+        raise ExtensionError(
+            "repository.url in _config.yml must be a GitHub repository"
+        )
     org, repo = url.removeprefix("https://github.com/").split("/")[:2]
-    return org, repo, options.get("repository_branch", "main"), options.get("launch_buttons", {})
+    return (
+        org,
+        repo,
+        options.get("repository_branch", "main"),
+        options.get("launch_buttons", {}),
+    )
 
 
 def launch_url(service, config, path):
     org, repo, branch, launch = repository(config)
     if service == "colab":
-        return f"{launch['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}/{path}"
-    return f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}?urlpath=lab/tree/{path}"
+        colab = launch["colab_url"].rstrip("/")
+        return f"{colab}/github/{org}/{repo}/blob/{branch}/{path}"
+    binder = launch["binderhub_url"].rstrip("/")
+    return f"{binder}/v2/gh/{org}/{repo}/{branch}?urlpath=lab/tree/{path}"
 
 
 def launch_role(service, label):

@@ -3,7 +3,9 @@
 import sys
 from pathlib import Path
 
-# 1. keras.datasets.mnist.load_data() works without internet (tests/mnist_offline.py).
+c = get_config()  # noqa: F821 (IPython defines get_config in its config files)
+
+# 1. keras.datasets.mnist.load_data() works without internet (tools/mnist_offline.py).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 c.InteractiveShellApp.exec_lines = [
     "import mnist_offline; mnist_offline.install(); del mnist_offline",

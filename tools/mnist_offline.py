@@ -3,7 +3,7 @@
 The notebooks call ``keras.datasets.mnist.load_data()`` exactly as a reader
 does in Colab.  Online, Keras downloads ``mnist.npz``.  The machines that test
 and build this book have no internet, so the kernel they start (see
-``tests/kernel``) calls :func:`install`, which replaces that one function with
+``tools/kernel``) calls :func:`install`, which replaces that one function with
 :func:`load_data` below as soon as Keras is imported:
 
 * ``MNIST_DIR`` set: the arrays come from the four genuine IDX files in that
@@ -27,10 +27,18 @@ import numpy as np
 
 # SHA-256 of the decompressed IDX files (the official MNIST files).
 CHECKSUMS = {
-    "train-images-idx3-ubyte.gz": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
-    "train-labels-idx1-ubyte.gz": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
-    "t10k-images-idx3-ubyte.gz": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
-    "t10k-labels-idx1-ubyte.gz": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    "train-images-idx3-ubyte.gz": (
+        "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"
+    ),
+    "train-labels-idx1-ubyte.gz": (
+        "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"
+    ),
+    "t10k-images-idx3-ubyte.gz": (
+        "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"
+    ),
+    "t10k-labels-idx1-ubyte.gz": (
+        "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
+    ),
 }
 
 HOW_TO_PROVIDE = (
@@ -57,7 +65,9 @@ def read_idx(path):
     try:
         raw = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as error:
-        raise MnistUnavailableError(f"{path} cannot be read ({error}). {HOW_TO_PROVIDE}") from None
+        raise MnistUnavailableError(
+            f"{path} cannot be read ({error}). {HOW_TO_PROVIDE}"
+        ) from None
     if hashlib.sha256(raw).hexdigest() != CHECKSUMS[path.name]:
         raise MnistUnavailableError(
             f"{path} does not hold the genuine MNIST data (SHA-256 mismatch). {HOW_TO_PROVIDE}"
@@ -65,8 +75,12 @@ def read_idx(path):
     # Header: two zero bytes, the type code (0x08 = uint8), the number of
     # dimensions, then each dimension as a big-endian uint32.
     ndim = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+    shape = tuple(
+        int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
+    )
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(
+        shape
+    )
 
 
 def load_data(mnist_dir):
@@ -97,6 +111,7 @@ def offline_load_data(keras_load_data):
             raise MnistUnavailableError(HOW_TO_PROVIDE) from None
 
     load_mnist.__doc__ = keras_load_data.__doc__
+    load_mnist.keras_load_data = keras_load_data
     return load_mnist
 
 
@@ -130,7 +145,17 @@ class _PatchKerasMnist(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def install():
     """Make ``keras.datasets.mnist.load_data`` work offline in this process."""
     if KERAS_MNIST_MODULE in sys.modules:
-        module = sys.modules[KERAS_MNIST_MODULE]
-        module.load_data = offline_load_data(module.load_data)
-    elif not any(isinstance(finder, _PatchKerasMnist) for finder in sys.meta_path):
+        # Keras is imported already, and its public modules hold their own
+        # reference to load_data (keras.datasets.mnist re-exports it):
+        # replace it wherever it is.
+        original = sys.modules[KERAS_MNIST_MODULE].load_data
+        if hasattr(original, "keras_load_data"):
+            return
+        offline = offline_load_data(original)
+        for module in list(sys.modules.values()):
+            if getattr(module, "load_data", None) is original:
+                module.load_data = offline
+    elif not any(
+        isinstance(finder, _PatchKerasMnist) for finder in sys.meta_path
+    ):
         sys.meta_path.insert(0, _PatchKerasMnist())
