@@ -35,6 +35,13 @@ def toc_documents(toc_path):
     )
 
 
+def name_in(notebook, spanish_name):
+    """A name of the book's code as the notebook's edition spells it."""
+    if Path(notebook).parent.name == "en":
+        return IDENTIFIERS[spanish_name]
+    return spanish_name
+
+
 def read_notebook(path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 

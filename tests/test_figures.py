@@ -17,12 +17,13 @@ import sys
 from types import SimpleNamespace
 
 import matplotlib
+import nbformat
 import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
-from conftest import IDENTIFIERS, NOTEBOOKS, ROOT, chapter_id, read_notebook
-from figure_checks import TOLERANCE
+from conftest import NOTEBOOKS, ROOT, chapter_id, name_in, read_notebook
+from figure_checks import TOLERANCE, first_training_cell
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (after choosing the backend)
@@ -45,13 +46,6 @@ WORDS = {
     },
 }
 GREEN, RED = to_hex("green"), to_hex("red")
-
-
-def name_in(notebook, spanish_name):
-    """A name of the book's code as the notebook's edition spells it."""
-    if notebook.parent.name == "en":
-        return IDENTIFIERS[spanish_name]
-    return spanish_name
 
 
 def code_defining(notebook, spanish_name):
@@ -225,14 +219,10 @@ def test_nbval_fails_when_a_diagram_highlight_moves(tmp_path):
     """The chapter up to its training, with the kernel's window one column to
     the left in the first convolution diagram, run by nbval as make test
     runs it: the figure check must fail that cell, and only on the image."""
-    cells = read_notebook(SPANISH_CHAPTER_1)["cells"]
-    first = next(
-        i
-        for i, cell in enumerate(cells)
-        if cell["cell_type"] == "code" and ".fit(" in "".join(cell["source"])
-    )
+    cells = nbformat.read(SPANISH_CHAPTER_1, as_version=4).cells
+    first = first_training_cell(cells)
     original = "resaltado=(1, 2, 3, 3)"
-    assert any(original in "".join(cell["source"]) for cell in cells[:first])
+    assert any(original in cell.source for cell in cells[:first])
     broken = copy_of(
         SPANISH_CHAPTER_1,
         tmp_path,

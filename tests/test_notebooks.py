@@ -11,11 +11,11 @@ import re
 import pytest
 
 from conftest import (
-    IDENTIFIERS,
     NOTEBOOKS,
     chapter_id,
     code_cells,
     glued_values,
+    name_in,
     read_notebook,
     tags,
 )
@@ -136,9 +136,7 @@ def test_every_exempt_cell_is_followed_by_an_assertion(path):
 
 @by_name
 def test_stored_test_accuracy_meets_the_chapter_threshold(path):
-    name = "precision_test"  # the Spanish edition's name for it
-    if path.parent.name == "en":
-        name = IDENTIFIERS[name]
+    name = name_in(path, "precision_test")
     accuracy = float(glued_values(read_notebook(path))[name])
     assert accuracy >= MIN_TEST_ACCURACY[path.name[:2]]
 
