@@ -41,7 +41,7 @@ PYTEST := $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env \
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: html test test-notebooks bench lint format execute clean
+.PHONY: html notebooks test test-notebooks bench lint format execute clean
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -60,6 +60,11 @@ $(STAMP): requirements.txt
 # Both editions, Spanish and English, into _build/html/es and _build/html/en
 html: $(STAMP)
 	$(BIN)/python tools/build_book.py
+
+# The reader and student notebooks alone, into _build/notebooks (make html
+# writes them too): each chapter as Colab, Binder and a download give it.
+notebooks: $(STAMP)
+	$(BIN)/python tools/reader_notebooks.py _build/notebooks
 
 # ruff, configured in pyproject.toml: the tooling, the tests and the chapters'
 # code cells.  It runs first in `make test`, so a style slip fails in seconds.

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, read_notebook
 from conftest import each_chapter as chapters
-from test_editions import DOCUMENTS, PAIRS
+from test_editions import DOCUMENTS, PAIRS, number_problems
 from test_notebooks import LOG_NOISE
 
 
@@ -130,6 +130,23 @@ def test_chapter_page_has_no_tensorflow_noise(built_book, notebook):
 def test_every_glued_value_is_rendered(built_book, notebook):
     text = page(built_book, notebook).get_text()
     assert "{glue" not in text and "glue:text" not in text
+
+
+@chapters
+def test_glued_numbers_follow_the_edition_number_rule(built_book, notebook):
+    """What a reader sees of a run's numbers: 242\u202f062 in Spanish, 242,062 in English."""
+    language = notebook.parent.name
+    pasted = [
+        span.get_text()
+        for span in page(built_book, notebook).select("span.pasted-text")
+    ]
+    assert pasted, "no glued value on the page"
+    problems = [
+        (text, number_problems(text, language))
+        for text in pasted
+        if number_problems(text, language)
+    ]
+    assert not problems
 
 
 def site_pages(html, language):

@@ -16,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from conftest import NOTEBOOKS, ROOT, chapter_id
+from launch_links import published_path
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -129,15 +130,16 @@ def test_language_link_and_launch_buttons_are_there(chapter_page):
     page, notebook, *_ = chapter_page
     assert page.locator(".language-switch a").is_visible()
     path = notebook.relative_to(ROOT).as_posix()
+    reader = published_path(path)
     assert (
         page.locator(
-            f"a[href^='https://colab.research.google.com/github/'][href$='{path}']"
+            f"a[href^='https://colab.research.google.com/github/'][href$='{reader}']"
         ).count()
         == 1
     )
     assert (
         page.locator(
-            f"a[href^='https://mybinder.org/v2/gh/'][href$='{path}']"
+            f"a[href^='https://mybinder.org/v2/gh/'][href$='{reader}']"
         ).count()
         == 1
     )
@@ -199,3 +201,49 @@ def test_screenshot_of_a_chapter_for_review(site, browser, notebook):
     page.screenshot(path=path)
     page.close()
     assert path.stat().st_size > 20_000
+
+
+def test_reader_notebook_rendered_by_nbconvert_shows_numbers_and_citations(
+    built_book, browser, tmp_path
+):
+    """Chapter 1 of the Spanish edition as Jupyter renders its reader notebook."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from test_reader_notebooks import book_citations, chapter_page
+
+    notebook = next(path for path in NOTEBOOKS if path.parent.name == "es")
+    _, html = built_book
+    reader = nbformat.read(
+        html.parent
+        / "notebooks"
+        / published_path(notebook.relative_to(ROOT).as_posix()),
+        as_version=4,
+    )
+    body, _ = HTMLExporter(template_name="basic").from_notebook_node(reader)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # Offline: the Colab badge is the one thing from elsewhere
+    page.route(
+        "**/*",
+        lambda route: (
+            route.abort()
+            if route.request.url.startswith("http")
+            else route.continue_()
+        ),
+    )
+    page.set_content(
+        f"<!DOCTYPE html><html lang='es'><body>{body}</body></html>"
+    )
+    text = page.inner_text("body")
+    numbers = [
+        span.get_text()
+        for span in chapter_page(built_book, notebook).select(
+            "article .pasted-text"
+        )
+    ]
+    assert numbers and all(number in text for number in numbers)
+    for words, anchor in book_citations(built_book, notebook):
+        link = page.locator(f"a[href$='#{anchor}']", has_text=words).first
+        assert link.is_visible(), words
+    assert "{glue" not in text and "{cite" not in text
+    page.close()

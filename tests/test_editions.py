@@ -246,7 +246,11 @@ def test_twins_store_the_same_results(es, en):
             assert results(cell_es) == results(cell_en), source(cell_en)
     # Training results are deterministic on one machine: the same to the
     # last digit, under the English names.  Timings aside.
-    timings = {"segundos_entreno", "segundos_por_epoca"}
+    timings = {
+        "segundos_entrenamiento",
+        "segundos_por_epoca",
+        "segundos_capitulo_1",
+    }
     glued_es = {
         IDENTIFIERS[name]: value
         for name, value in glued_values(spanish).items()
@@ -330,3 +334,108 @@ def test_both_glossaries_pair_the_same_terms():
         )
     )
     assert spanish == english
+
+
+# The number rule of each edition (README, "Números").  Spanish, as the RAE
+# recommends: decimal point, digits grouped by a thin no-break space (U+202F,
+# or `\,` in math) only from five digits, a no-break space before "%".
+# English: decimal point, comma thousands from four digits, "%" attached.
+# Code, its printed output and the years (1900-2099) are not numbers to group.
+NUMBER_RULES = {
+    "es": {
+        "ungrouped from five digits": r"(?<![\d.])\d{5,}",
+        "grouped with something other than a thin space": (
+            r"(?<![\d.])\d{1,3}(?:(?:,| |\u2009|\u00a0)\d{3})+(?!\d)"
+        ),
+        "grouped below five digits": r"(?<![\d.\u202f,])\d(?:\u202f|\\,)\d{3}(?![\d\u202f]|\\,)",
+        "decimal comma": r"\d,\d",
+        "no no-break space before %": r"\d(?:| |\u202f)%",
+    },
+    "en": {
+        "ungrouped from four digits": r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d))\d{4,}",
+        "grouped with a space": r"\d(?: |\u202f|\u2009|\u00a0|\\,)\d{3}(?!\d)",
+        "space before %": r"\d\s+%",
+    },
+}
+NOT_PROSE = re.compile(
+    r"```.*?```"  # code blocks
+    r"|\{[\w:-]+\}`[^`]*`"  # roles: {glue:text}`...`, {cite:p}`...`
+    r"|`[^`]*`"  # code
+    r"|https?://\S+"  # addresses
+    r"|<!--.*?-->",
+    re.DOTALL,
+)
+
+
+def number_problems(text, language):
+    """The numbers in ``text`` written against ``language``'s rule."""
+    return [
+        (rule, match.group())
+        for rule, pattern in NUMBER_RULES[language].items()
+        for match in re.finditer(pattern, text)
+    ]
+
+
+def edition_prose(language):
+    """Every Markdown cell and page of an edition, without code or roles."""
+    for document in DOCUMENTS[language]:
+        path = ROOT / f"{document}.ipynb"
+        if path.exists():
+            for cell in read_notebook(path)["cells"]:
+                if cell["cell_type"] == "markdown":
+                    yield document, NOT_PROSE.sub(" ", source(cell))
+        else:
+            text = (ROOT / f"{document}.md").read_text(encoding="utf-8")
+            yield document, NOT_PROSE.sub(" ", text)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_prose_writes_numbers_by_the_edition_rule(language):
+    problems = [
+        (document, rule, number)
+        for document, text in edition_prose(language)
+        for rule, number in number_problems(text, language)
+    ]
+    assert not problems
+
+
+# Accuracy is «exactitud» in Spanish; «precisión» and *precision* name
+# another metric.  Each edition may name that other metric only to tell the
+# two apart: in quotes, beside its English term, or in the glossary's row.
+PRECISION = {
+    "es": (
+        re.compile(r"precisi[oó]n", re.IGNORECASE),
+        re.compile(
+            r"«precisión»|precisión \(\*precision\*\)|no es precisión"
+            r"|\| precisión \| precision \|",
+            re.IGNORECASE,
+        ),
+    ),
+    "en": (
+        re.compile(r"precision", re.IGNORECASE),
+        re.compile(r"\*precision\*|\| precision \| precisión \|"),
+    ),
+}
+
+
+def everything_written(language):
+    """Every page, Markdown cell, code cell and figure caption of an edition."""
+    for document in DOCUMENTS[language]:
+        path = ROOT / f"{document}.ipynb"
+        if not path.exists():
+            yield (ROOT / f"{document}.md").read_text(encoding="utf-8")
+            continue
+        for cell in read_notebook(path)["cells"]:
+            yield source(cell)
+            yield str(cell.get("metadata", {}).get("mystnb", ""))
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_accuracy_is_never_called_precision(language):
+    word, allowed = PRECISION[language]
+    stray = [
+        text[max(0, match.start() - 40) : match.end() + 40]
+        for text in everything_written(language)
+        for match in word.finditer(allowed.sub("", text))
+    ]
+    assert not stray

@@ -33,9 +33,9 @@ WORDS = {
     "es": {
         "label": "Número: {true}",
         "prediction": "Número: {true}, Predicho: {predicted}",
-        "titles": ["Precisión", "Pérdida"],
+        "titles": ["Exactitud", "Pérdida"],
         "xlabel": "Época",
-        "series": ["Entreno", "Validación"],
+        "series": ["Entrenamiento", "Validación"],
     },
     "en": {
         "label": "True: {true}",

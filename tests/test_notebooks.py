@@ -136,7 +136,7 @@ def test_every_exempt_cell_is_followed_by_an_assertion(path):
 
 @by_name
 def test_stored_test_accuracy_meets_the_chapter_threshold(path):
-    name = name_in(path, "precision_test")
+    name = name_in(path, "exactitud_test")
     accuracy = float(glued_values(read_notebook(path))[name])
     assert accuracy >= MIN_TEST_ACCURACY[path.name[:2]]
 

@@ -6,6 +6,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, code_cells, each_chapter, read_notebook
+from launch_links import NOTEBOOKS_BRANCH, published_path
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPOSITORY = CONFIG["repository"]["url"].removeprefix("https://github.com/")
@@ -15,6 +16,13 @@ WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
 def steps(job):
     return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"][job][
         "steps"
+    ]
+
+
+def steps_using(job, action):
+    """The steps of ``job`` that run ``action`` (any version of it)."""
+    return [
+        step for step in steps(job) if step.get("uses", "").startswith(action)
     ]
 
 
@@ -93,17 +101,9 @@ def test_workflow_tests_builds_and_publishes_with_the_make_targets():
     assert any(step.get("run") == "make test" for step in steps("test"))
     assert any(step.get("run") == "make html" for step in steps("build"))
     for job in ("test", "build"):
-        python = [
-            step
-            for step in steps(job)
-            if step.get("uses", "").startswith("actions/setup-python")
-        ]
+        python = steps_using(job, "actions/setup-python")
         assert python and python[0]["with"]["python-version"] == "3.11"
-    upload = [
-        step
-        for step in steps("build")
-        if step.get("uses", "").startswith("actions/upload-pages-artifact")
-    ]
+    upload = steps_using("build", "actions/upload-pages-artifact")
     assert upload and upload[0]["with"]["path"] == "_build/html"
     deploy = workflow["jobs"]["deploy"]
     assert (
@@ -115,6 +115,33 @@ def test_workflow_tests_builds_and_publishes_with_the_make_targets():
         step.get("uses", "").startswith("actions/deploy-pages")
         for step in deploy["steps"]
     )
+
+
+def test_workflow_publishes_the_generated_notebooks_branch():
+    """make html's _build/notebooks becomes the branch Colab and Binder open."""
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    upload = steps_using("build", "actions/upload-artifact")
+    assert upload and upload[0]["with"]["path"] == "_build/notebooks"
+    job = workflow["jobs"]["notebooks"]
+    assert job["needs"] == "build"
+    assert "refs/heads/main" in job["if"] and "push" in job["if"]
+    assert job["permissions"] == {"contents": "write"}
+    download = [
+        step
+        for step in job["steps"]
+        if step.get("uses", "").startswith("actions/download-artifact")
+    ]
+    assert (
+        download and download[0]["with"]["name"] == upload[0]["with"]["name"]
+    )
+    folder = download[0]["with"]["path"]
+    push = [step for step in job["steps"] if "git push" in step.get("run", "")]
+    assert push and push[0]["working-directory"] == folder
+    assert f"--initial-branch {NOTEBOOKS_BRANCH}" in push[0]["run"]
+    assert re.search(
+        rf"git push --force \S+ {NOTEBOOKS_BRANCH}$", push[0]["run"], re.M
+    )
+    assert "${{" not in push[0]["run"]  # expressions only through env
 
 
 def test_built_pages_fetch_nothing_from_other_sites(built_book):
@@ -147,13 +174,14 @@ def test_chapter_pages_have_launch_and_download_buttons(built_book, notebook):
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     links = {a["href"] for a in soup.select("a[href]")}
     path = notebook.relative_to(ROOT).as_posix()
+    reader = published_path(path)
     assert (
-        f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/{path}"
-        in links
+        f"https://colab.research.google.com/github/{REPOSITORY}/blob/"
+        f"{NOTEBOOKS_BRANCH}/{reader}" in links
     )
     assert (
-        f"https://mybinder.org/v2/gh/{REPOSITORY}/main?urlpath=lab/tree/{path}"
-        in links
+        f"https://mybinder.org/v2/gh/{REPOSITORY}/{NOTEBOOKS_BRANCH}"
+        f"?urlpath=lab/tree/{reader}" in links
     )
     download = [href for href in links if href.endswith(f"_sources/{path}")]
     assert download and (page.parent / download[0]).resolve().is_file()

@@ -54,7 +54,7 @@ def test_recipe_runs_on_its_own_and_learns(path, source, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     accuracy = re.search(
-        r"^(?:Precisión en test|Test accuracy): ([0-9.]+)$",
+        r"^(?:Exactitud en test|Test accuracy): ([0-9.]+)$",
         result.stdout,
         re.MULTILINE,
     )

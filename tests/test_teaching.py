@@ -6,13 +6,13 @@ import pytest
 
 from conftest import (
     ROOT,
-    code_cells,
     read_notebook,
     tags,
 )
 from conftest import (
     each_chapter as chapters,
 )
+from edition_numbers import localise
 
 EXERCISE = {"es": r"\*\*Ejercicio (\d+)\*\*", "en": r"\*\*Exercise (\d+)\*\*"}
 CODE_SOLUTION = {
@@ -34,27 +34,29 @@ def exercise_cells(notebook):
 
 @chapters
 def test_chapter_has_at_least_five_exercises_each_with_a_solution(notebook):
+    """Exercises 1, 2, 3... each followed, before the next one, by its
+    solution: a folded <details> answer or a code cell that solves it."""
     language = notebook.parent.name
-    cells = exercise_cells(notebook)
-    markdown = "\n".join(
-        "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
-    )
-    numbers = [int(n) for n in re.findall(EXERCISE[language], markdown)]
+    statement = re.compile(EXERCISE[language])
+    answer = re.compile(r"<details>\s*<summary>(Solución|Solution)</summary>")
+    numbers, solved = [], set()
+    for cell in exercise_cells(notebook):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            if numbers and source.startswith(
+                CODE_SOLUTION[language].format(numbers[-1])
+            ):
+                solved.add(numbers[-1])
+            continue
+        # A Markdown cell: statements, each perhaps with its folded answer
+        for piece in re.split(f"(?={statement.pattern})", source):
+            found = statement.match(piece)
+            if found:
+                numbers.append(int(found.group(1)))
+            if numbers and answer.search(piece):
+                solved.add(numbers[-1])
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 5
-    coded = {
-        n
-        for n in numbers
-        if any(
-            "".join(c["source"]).startswith(CODE_SOLUTION[language].format(n))
-            for c in code_cells({"cells": cells})
-        )
-    }
-    written = len(
-        re.findall(
-            r"<details>\s*<summary>(Solución|Solution)</summary>", markdown
-        )
-    )
-    assert coded and written == len(numbers) - len(coded)
+    assert solved == set(numbers)
 
 
 @chapters
@@ -110,8 +112,99 @@ def test_teachers_guide_answer_keys_are_right():
     english = (ROOT / "book" / "en" / "teachers-guide.md").read_text(
         encoding="utf-8"
     )
-    for number in ("232 590", "416", "14 436", "160", "5 220", "1 199 882"):
-        assert number in spanish and number.replace(" ", ",") in english
+    for number in (232_590, 416, 14_436, 160, 5_220, 1_199_882):
+        assert localise(f"{number:,}", "es") in spanish
+        assert f"{number:,}" in english
+
+
+# Assignment 4 of the teacher's guide: chapter 2's network with and without
+# its Dropout layers, on the first DROPOUT_IMAGES training images.
+DROPOUT_IMAGES, DROPOUT_EPOCHS, DROPOUT_LAST = 6_000, 10, 3
+
+
+def test_dropout_assignment_answer_key_shows_the_effect():
+    """What the guide tells teachers to expect, computed as students would.
+
+    Without dropout the network memorises its few training images: over the
+    last three epochs, the gap between validation and training loss is at
+    least twice as wide as with dropout, with the same number of parameters.
+    """
+    import keras
+    import tensorflow as tf
+
+    import mnist_offline
+
+    mnist_offline.install()
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    x_train = x_train[:DROPOUT_IMAGES, ..., None].astype("float32") / 255
+    x_test = x_test[..., None].astype("float32") / 255
+    y_train = keras.utils.to_categorical(y_train[:DROPOUT_IMAGES], 10)
+    y_test = keras.utils.to_categorical(y_test, 10)
+
+    def chapter_2_network(dropout):
+        inputs = keras.Input(shape=(28, 28, 1))
+        x = keras.layers.Conv2D(32, (3, 3), activation="relu")(inputs)
+        x = keras.layers.Conv2D(64, (3, 3), activation="relu")(x)
+        x = keras.layers.MaxPooling2D((2, 2))(x)
+        if dropout:
+            x = keras.layers.Dropout(0.25)(x)
+        x = keras.layers.Flatten()(x)
+        x = keras.layers.Dense(128, activation="relu")(x)
+        if dropout:
+            x = keras.layers.Dropout(0.5)(x)
+        outputs = keras.layers.Dense(10, activation="softmax")(x)
+        return keras.Model(inputs=inputs, outputs=outputs)
+
+    def loss_gap(dropout):
+        keras.utils.set_random_seed(42)
+        tf.config.experimental.enable_op_determinism()
+        model = chapter_2_network(dropout)
+        model.compile(
+            loss="categorical_crossentropy",
+            optimizer="adam",
+            metrics=["accuracy"],
+        )
+        history = model.fit(
+            x_train,
+            y_train,
+            batch_size=128,
+            epochs=DROPOUT_EPOCHS,
+            validation_data=(x_test, y_test),
+            verbose=0,
+        ).history
+        gaps = [
+            validation - training
+            for training, validation in zip(
+                history["loss"], history["val_loss"], strict=True
+            )
+        ]
+        return model.count_params(), sum(gaps[-DROPOUT_LAST:]) / DROPOUT_LAST
+
+    parameters_with, gap_with = loss_gap(dropout=True)
+    parameters_without, gap_without = loss_gap(dropout=False)
+    assert parameters_with == parameters_without == 1_199_882
+    assert gap_without >= 2 * gap_with > 0, (gap_without, gap_with)
+
+    spanish = (ROOT / "book" / "es" / "guia-docente.md").read_text(
+        encoding="utf-8"
+    )
+    english = (ROOT / "book" / "en" / "teachers-guide.md").read_text(
+        encoding="utf-8"
+    )
+    # The guide states the same settings: 6000 / 6,000 images, 10 epochs,
+    # and the last three epochs, where the gap is read.
+    images = {"es": "{} imágenes", "en": "{} images"}
+    epochs = {"es": "{} épocas", "en": "{} epochs"}
+    last = {"es": "las tres últimas épocas", "en": "the last three epochs"}
+    assert DROPOUT_LAST == 3
+    for guide, language in ((spanish, "es"), (english, "en")):
+        expected = (
+            images[language].format(localise(f"{DROPOUT_IMAGES:,}", language)),
+            epochs[language].format(DROPOUT_EPOCHS),
+            last[language],
+        )
+        for phrase in expected:
+            assert phrase in " ".join(guide.split()), phrase
 
 
 @pytest.mark.parametrize(
@@ -124,9 +217,10 @@ def test_teachers_guide_lists_every_chapter_with_its_links(guide, language):
         path = notebook.relative_to(ROOT).as_posix()
         for role in ("{colab}", "{binder}"):
             assert f"{role}`{path}`" in text
-        assert re.search(
-            r"\{download\}`[^`]*<\.\./\.\./" + re.escape(path) + ">`", text
-        )
+        for role in ("{notebook}", "{student-notebook}"):
+            assert re.search(
+                re.escape(role) + r"`[^`<]+<" + re.escape(path) + ">`", text
+            )
 
 
 @chapters

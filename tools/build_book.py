@@ -6,6 +6,12 @@ repository: the Spanish one from `_config.yml` and `_toc.yml`, the English one
 from the same `_config.yml` with `book/en/_config.yml` laid over it and its own
 table of contents (`book_editions` in `_config.yml` names them).  A root
 `index.html` sends readers to the Spanish edition and offers the English one.
+
+Before the editions, `tools/reader_notebooks.py` writes each chapter's reader
+and student notebooks to ``<output>/notebooks``; the site serves a copy under
+``notebooks/``, and each chapter's download button, which links to
+``_sources/<chapter>.ipynb``, gets the reader notebook there instead of the
+source notebook.
 """
 
 import shutil
@@ -93,6 +99,24 @@ def build_edition(language, output):
     )
 
 
+def publish_notebooks(output):
+    """Serve the generated notebooks from the site, and let each chapter's
+    download button give its reader notebook."""
+    from launch_links import SITE_FOLDER, published_path
+
+    notebooks, html = output / "notebooks", output / "html"
+    shutil.rmtree(html / SITE_FOLDER, ignore_errors=True)
+    shutil.copytree(notebooks, html / SITE_FOLDER)
+    for language in editions():
+        for source in (html / language / "_sources" / "notebooks").glob(
+            "*/*.ipynb"
+        ):
+            chapter = source.relative_to(html / language / "_sources")
+            shutil.copyfile(
+                notebooks / published_path(chapter.as_posix()), source
+            )
+
+
 def build(output):
     """Build every edition into ``output/html/<language>``; return 0 on success.
 
@@ -100,8 +124,15 @@ def build(output):
     translations it loads in module-level state, so a second build in the same
     process would show the first edition's language.
     """
+    import reader_notebooks  # it reads the editions' settings from here
+
     output = Path(output)
     status = 0
+    try:
+        reader_notebooks.generate_all(output / "notebooks")
+    except reader_notebooks.MystError as error:
+        print(f"reader notebooks: {error}", file=sys.stderr)
+        status = 1
     for language in editions():
         result = subprocess.run(
             [sys.executable, __file__, "--edition", language, output]
@@ -114,6 +145,8 @@ def build(output):
         shutil.copytree(output / "editions" / language / "html", site)
     (output / "html").mkdir(parents=True, exist_ok=True)
     (output / "html" / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
+    if status == 0:
+        publish_notebooks(output)
     return status
 
 

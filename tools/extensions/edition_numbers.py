@@ -1,0 +1,53 @@
+"""Sphinx extension: the numbers the text quotes follow its edition's rule.
+
+Both editions quote a run's numbers with the same myst-nb roles, for instance
+``{glue:text}`parametros_red:,d``` or ``{glue:text}`network_parameters:,d```,
+whose format spec groups the thousands with commas, as English writes them
+(242,062).  Spanish, as the RAE recommends, groups the digits of numbers of
+five or more digits with a thin space and leaves shorter ones ungrouped
+(242 062, but 1764), with the decimal point either way.  This extension
+rewrites the pasted text of the Spanish edition that way, so the chapters'
+code and glue calls stay the same in both editions.
+
+The reader notebooks (``tools/reader_notebooks.py``) resolve the same roles
+with :func:`localise`, so a number reads the same in the book and in Colab.
+"""
+
+import re
+
+from docutils import nodes
+
+# A comma-grouped integer part, as Python's "," format spec writes it
+COMMA_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+# U+202F NARROW NO-BREAK SPACE: a thin space that never breaks the number
+THIN_SPACE = "\u202f"
+
+
+def localise(text, language):
+    """``text`` with its comma-grouped numbers written by ``language``'s rule."""
+    if language != "es":
+        return text
+
+    def regroup(match):
+        digits = match.group().replace(",", "")
+        if len(digits) < 5:
+            return digits
+        return match.group().replace(",", THIN_SPACE)
+
+    return COMMA_GROUPED.sub(regroup, text)
+
+
+def localise_pasted_text(app, doctree):
+    language = app.config.language
+    for node in doctree.findall(nodes.inline):
+        if "pasted-text" not in node["classes"]:
+            continue
+        text = node.astext()
+        localised = localise(text, language)
+        if localised != text:
+            node.replace(node.children[0], nodes.Text(localised))
+
+
+def setup(app):
+    app.connect("doctree-read", localise_pasted_text)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
