@@ -41,7 +41,7 @@ PYTEST := $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env \
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: html notebooks test test-notebooks bench lint format execute clean
+.PHONY: html notebooks test test-notebooks bench spread lint format execute clean
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -90,6 +90,16 @@ test-notebooks: $(STAMP)
 # default JOBS, side by side, and the ratio of their wall times.
 bench: $(STAMP)
 	$(BIN)/python tools/bench_tests.py
+
+# A benchmark, not a test: train the chapters' checked networks over many
+# seeds (tools/spread.py) and add the results to assets/data/seed-spread.csv.
+# JOBS runs at a time (default 1: TensorFlow already uses every core); SEEDS
+# for the one-epoch networks, LONG_SEEDS for chapter 2's ten-epoch network.
+SEEDS ?= 20
+LONG_SEEDS ?= 5
+spread: $(STAMP)
+	$(BIN)/python tools/spread.py --jobs $(if $(filter command line,$(origin JOBS)),$(JOBS),1) \
+		--seeds-one-epoch $(SEEDS) --seeds-ten-epochs $(LONG_SEEDS)
 
 test test-notebooks: export TF_NUM_INTRAOP_THREADS := $(THREADS)
 test test-notebooks: export TF_NUM_INTEROP_THREADS := $(THREADS)

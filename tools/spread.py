@@ -1,0 +1,247 @@
+"""How much the chapters' training results vary: ``make spread``.
+
+A benchmark, not a test.  It trains each chapter's checked networks exactly
+as the chapter does, by running the chapter's own code cells (the English
+edition's: the same program as the Spanish one) as a script in a fresh
+process, with one change, the seed given to ``keras.utils.set_random_seed``.
+Cells that nbval skips (the recipe) are skipped here too, figures are drawn
+off screen, and ``glue`` records values instead of displaying them.  Each run
+then reports the quantities that the chapters' asserts check.
+
+Chapter 2 runs in two ways: as written (ten epochs), for the ten-epoch
+network, and with ``epochs = 1``, which measures its one-epoch results (the
+recipe test's) and, more cheaply, chapter 1's network trained there.  Every
+run appends its rows to the CSV (chapter, quantity, seed, value, epochs, cpu,
+date), so an interrupted measurement keeps what it finished; a seed already
+in the CSV for the same chapter and epochs is not run again.
+
+    python tools/spread.py [--seeds-one-epoch 20] [--seeds-ten-epochs 5]
+                           [--jobs N] [--csv PATH]
+"""
+
+import argparse
+import ast
+import csv
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+CSV = ROOT / "assets" / "data" / "seed-spread.csv"
+FIELDS = ["chapter", "quantity", "seed", "value", "epochs", "cpu", "date"]
+CHAPTERS = {
+    1: ROOT / "notebooks" / "en" / "01-mnist-classification-keras.ipynb",
+    2: ROOT / "notebooks" / "en" / "02-introduction-deep-learning-keras.ipynb",
+}
+SEED = re.compile(r"keras\.utils\.set_random_seed\(\d+\)")
+
+# Run before a chapter's code: offline MNIST (tools/mnist_offline.py), figures
+# off screen, and a `glue` that records instead of displaying.
+PRELUDE = """\
+import sys, types, warnings
+sys.path.insert(0, {tools!r})
+import mnist_offline
+mnist_offline.install()
+import matplotlib
+matplotlib.use("Agg")
+warnings.filterwarnings("ignore")
+GLUED = {{}}
+myst_nb = types.ModuleType("myst_nb")
+myst_nb.glue = lambda name, value, display=True: GLUED.__setitem__(name, value)
+sys.modules["myst_nb"] = myst_nb
+"""
+
+# What each chapter's asserts check, computed from the run's names
+REPORT = {
+    1: """\
+RESULTS = {
+    "validation_accuracy": validation_accuracy,
+    "test_accuracy": test_accuracy,
+    "rate_1e-3_minus_rate_1e-1": accuracy_by_rate[1e-3]
+    - accuracy_by_rate[1e-1],
+}
+""",
+    2: """\
+RESULTS = {
+    "test_accuracy": test_accuracy,
+    "last_val_accuracy": history.history["val_accuracy"][-1],
+    "first_val_minus_train_accuracy": history.history["val_accuracy"][0]
+    - history.history["accuracy"][0],
+    "chapter_1_accuracy": chapter_1_accuracy,
+    "test_minus_chapter_1_accuracy": test_accuracy - chapter_1_accuracy,
+}
+""",
+}
+ONE_EPOCH = (r"^epochs = 10$", "epochs = 1")
+
+
+class DropAsserts(ast.NodeTransformer):
+    """A run reports what it got; the chapters' asserts must not stop it."""
+
+    def visit_Assert(self, node):
+        return ast.Pass()
+
+
+def without_asserts(code):
+    return ast.unparse(DropAsserts().visit(ast.parse(code)))
+
+
+def chapter_script(chapter, seed, one_epoch=False):
+    """The chapter's code as one script, with ``seed`` and perhaps one epoch."""
+    notebook = nbformat.read(CHAPTERS[chapter], as_version=4)
+    cells = [
+        without_asserts(cell.source)
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        and "nbval-skip" not in cell.metadata.get("tags", [])
+    ]
+    code = "\n\n".join(cells)
+    code, seeds = SEED.subn(f"keras.utils.set_random_seed({seed})", code)
+    if seeds != 1:
+        raise ValueError(f"chapter {chapter}: {seeds} seeds set, expected 1")
+    if one_epoch:
+        code, changed = re.subn(*ONE_EPOCH, code, flags=re.MULTILINE)
+        if changed != 1:
+            raise ValueError(f"chapter {chapter}: no `epochs = 10` line")
+    prelude = PRELUDE.format(tools=str(ROOT / "tools"))
+    report = REPORT[chapter] + "print(json.dumps(RESULTS))\n"
+    return f"{prelude}\n{code}\n\nimport json\n{report}"
+
+
+def run(chapter, seed, one_epoch, threads, workdir):
+    """Train once; return the reported quantities and the seconds it took."""
+    # Each run in a folder of its own: chapter 1 saves and deletes a model file
+    folder = Path(workdir) / f"chapter{chapter}-seed{seed}-one{one_epoch:d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "run.py"
+    script.write_text(chapter_script(chapter, seed, one_epoch))
+    env = dict(
+        os.environ,
+        TF_CPP_MIN_LOG_LEVEL="3",
+        PYTHONHASHSEED="0",
+        TF_NUM_INTRAOP_THREADS=str(threads),
+        TF_NUM_INTEROP_THREADS=str(threads),
+        OMP_NUM_THREADS=str(threads),
+    )
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env=env,
+    )
+    if result.returncode:
+        raise RuntimeError(
+            f"chapter {chapter}, seed {seed}:\n{result.stderr[-3000:]}"
+        )
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    return values, time.perf_counter() - start
+
+
+def cpu_name():
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def done_seeds(path):
+    """(chapter, epochs) -> the seeds the CSV already has."""
+    done = {}
+    if path.exists():
+        with path.open(newline="", encoding="utf-8") as file:
+            for row in csv.DictReader(file):
+                key = (int(row["chapter"]), int(row["epochs"]))
+                done.setdefault(key, set()).add(int(row["seed"]))
+    return done
+
+
+def plan(seeds_one_epoch, seeds_ten_epochs):
+    """The runs: (chapter, seed, one_epoch), the long ones first."""
+    runs = [(2, seed, False) for seed in range(1, seeds_ten_epochs + 1)]
+    runs += [(1, seed, False) for seed in range(1, seeds_one_epoch + 1)]
+    # Chapter 2's one-epoch results: as many seeds as the one-epoch networks
+    runs += [(2, seed, True) for seed in range(1, seeds_one_epoch + 1)]
+    return runs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds-one-epoch", type=int, default=20)
+    parser.add_argument("--seeds-ten-epochs", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--csv", type=Path, default=CSV)
+    options = parser.parse_args()
+    cores = os.cpu_count() or 1
+    threads = max(1, cores // options.jobs)
+    epochs = {1: 1, 2: 10}
+    done = done_seeds(options.csv)
+    runs = [
+        (chapter, seed, one_epoch)
+        for chapter, seed, one_epoch in plan(
+            options.seeds_one_epoch, options.seeds_ten_epochs
+        )
+        if seed
+        not in done.get((chapter, 1 if one_epoch else epochs[chapter]), ())
+    ]
+    options.csv.parent.mkdir(parents=True, exist_ok=True)
+    new_file = not options.csv.exists()
+    cpu, today = cpu_name(), datetime.date.today().isoformat()
+    workdir = ROOT / "_build" / "spread"
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(
+        f"{len(runs)} runs, {options.jobs} at a time with {threads} "
+        f"TensorFlow thread(s) each, on {cores} cores ({cpu})",
+        flush=True,
+    )
+    start = time.perf_counter()
+    with (
+        options.csv.open("a", newline="", encoding="utf-8") as file,
+        ThreadPoolExecutor(options.jobs) as pool,
+    ):
+        writer = csv.DictWriter(file, FIELDS, lineterminator="\n")
+        if new_file:
+            writer.writeheader()
+        futures = [
+            (key, pool.submit(run, *key, threads, workdir)) for key in runs
+        ]
+        for number, ((chapter, seed, one_epoch), future) in enumerate(
+            futures, 1
+        ):
+            values, seconds = future.result()
+            n_epochs = 1 if one_epoch else epochs[chapter]
+            for quantity, value in values.items():
+                writer.writerow(
+                    {
+                        "chapter": chapter,
+                        "quantity": quantity,
+                        "seed": seed,
+                        "value": f"{value:.6f}",
+                        "epochs": n_epochs,
+                        "cpu": cpu,
+                        "date": today,
+                    }
+                )
+            file.flush()
+            shown = ", ".join(f"{k}={v:.4f}" for k, v in values.items())
+            print(
+                f"[{number}/{len(runs)}] chapter {chapter}, {n_epochs} "
+                f"epoch(s), seed {seed}: {shown} ({seconds:.0f} s)",
+                flush=True,
+            )
+    minutes = (time.perf_counter() - start) / 60
+    print(f"{len(runs)} runs in {minutes:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()
