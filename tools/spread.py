@@ -5,7 +5,7 @@ as the chapter does, by running the chapter's own code cells (the English
 edition's: the same program as the Spanish one) as a script in a fresh
 process, with one change, the seed given to ``keras.utils.set_random_seed``.
 Cells that nbval skips (the recipe) are skipped here too, figures are drawn
-off screen, and ``glue`` records values instead of displaying them.  Each run
+off screen, and ``glue`` does nothing.  Each run
 then reports the quantities that the chapters' asserts check.
 
 Chapter 2 runs in two ways: as written (ten epochs), for the ten-epoch
@@ -45,7 +45,8 @@ CHAPTERS = {
 SEED = re.compile(r"keras\.utils\.set_random_seed\(\d+\)")
 
 # Run before a chapter's code: offline MNIST (tools/mnist_offline.py), figures
-# off screen, and a `glue` that records instead of displaying.
+# off screen, and a `glue` that does nothing (the run's names are read
+# directly, REPORT below).
 PRELUDE = """\
 import sys, types, warnings
 sys.path.insert(0, {tools!r})
@@ -54,9 +55,8 @@ mnist_offline.install()
 import matplotlib
 matplotlib.use("Agg")
 warnings.filterwarnings("ignore")
-GLUED = {{}}
 myst_nb = types.ModuleType("myst_nb")
-myst_nb.glue = lambda name, value, display=True: GLUED.__setitem__(name, value)
+myst_nb.glue = lambda name, value, display=True: None
 sys.modules["myst_nb"] = myst_nb
 """
 
