@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import matplotlib
 import nbformat
@@ -160,10 +159,11 @@ def test_learning_curves_have_both_panels_and_series(drawn, notebook):
         "loss": [0.30, 0.15, 0.10],
         "val_loss": [0.12, 0.09, 0.08],
     }
+    # The plotting cell (it numbers the epochs); `curvas` is the history
     drawn(
-        [code_defining(notebook, "curvas")],
+        [code_defining(notebook, "epocas")],
         epochs=3,
-        **{name_in(notebook, "historial"): SimpleNamespace(history=history)},
+        **{name_in(notebook, "curvas"): history},
     )
     panels = plt.gcf().axes
     assert [panel.get_title() for panel in panels] == words["titles"]

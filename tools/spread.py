@@ -60,27 +60,29 @@ myst_nb.glue = lambda name, value, display=True: None
 sys.modules["myst_nb"] = myst_nb
 """
 
-# What each chapter's asserts check, computed from the run's names
+# What each chapter's threshold asserts check: quantity -> its expression in
+# the chapter's (English) code.  tests/test_thresholds.py holds every
+# threshold assert of a chapter to the spread of one of these quantities.
 REPORT = {
-    1: """\
-RESULTS = {
-    "validation_accuracy": validation_accuracy,
-    "test_accuracy": test_accuracy,
-    "rate_1e-3_minus_rate_1e-1": accuracy_by_rate[1e-3]
-    - accuracy_by_rate[1e-1],
+    1: {
+        "validation_accuracy": "validation_accuracy",
+        "test_accuracy": "test_accuracy",
+        "rate_1e-3_minus_rate_1e-1": (
+            "accuracy_by_rate[1e-3] - accuracy_by_rate[1e-1]"
+        ),
+    },
+    2: {
+        "test_accuracy": "test_accuracy",
+        "last_val_accuracy": "curves['val_accuracy'][-1]",
+        "first_val_minus_train_accuracy": (
+            "curves['val_accuracy'][0] - curves['accuracy'][0]"
+        ),
+        "chapter_1_accuracy": "chapter_1_accuracy",
+        "test_minus_chapter_1_accuracy": "test_accuracy - chapter_1_accuracy",
+    },
 }
-""",
-    2: """\
-RESULTS = {
-    "test_accuracy": test_accuracy,
-    "last_val_accuracy": history.history["val_accuracy"][-1],
-    "first_val_minus_train_accuracy": history.history["val_accuracy"][0]
-    - history.history["accuracy"][0],
-    "chapter_1_accuracy": chapter_1_accuracy,
-    "test_minus_chapter_1_accuracy": test_accuracy - chapter_1_accuracy,
-}
-""",
-}
+# The epochs each chapter trains its checked network for
+EPOCHS = {1: 1, 2: 10}
 ONE_EPOCH = (r"^epochs = 10$", "epochs = 1")
 
 
@@ -95,11 +97,15 @@ def without_asserts(code):
     return ast.unparse(DropAsserts().visit(ast.parse(code)))
 
 
-def chapter_script(chapter, seed, one_epoch=False):
-    """The chapter's code as one script, with ``seed`` and perhaps one epoch."""
+def chapter_script(chapter, seed, one_epoch=False, asserts=False, change=""):
+    """The chapter's code as one script, with ``seed`` and perhaps one epoch.
+
+    The asserts are left out unless ``asserts``; ``change`` is code run
+    before the chapter's (the tests use it to break the network on purpose).
+    """
     notebook = nbformat.read(CHAPTERS[chapter], as_version=4)
     cells = [
-        without_asserts(cell.source)
+        cell.source if asserts else without_asserts(cell.source)
         for cell in notebook.cells
         if cell.cell_type == "code"
         and "nbval-skip" not in cell.metadata.get("tags", [])
@@ -113,8 +119,12 @@ def chapter_script(chapter, seed, one_epoch=False):
         if changed != 1:
             raise ValueError(f"chapter {chapter}: no `epochs = 10` line")
     prelude = PRELUDE.format(tools=str(ROOT / "tools"))
-    report = REPORT[chapter] + "print(json.dumps(RESULTS))\n"
-    return f"{prelude}\n{code}\n\nimport json\n{report}"
+    results = ", ".join(
+        f"{quantity!r}: {expression}"
+        for quantity, expression in REPORT[chapter].items()
+    )
+    report = f"import json\nprint(json.dumps({{{results}}}))\n"
+    return f"{prelude}\n{change}\n{code}\n\n{report}"
 
 
 def run(chapter, seed, one_epoch, threads, workdir):
@@ -166,12 +176,25 @@ def done_seeds(path):
     return done
 
 
+def chapter_seed(chapter):
+    """The seed the chapter sets: its stored run is that seed's run."""
+    notebook = CHAPTERS[chapter].read_text(encoding="utf-8")
+    return int(re.search(r"set_random_seed\((\d+)\)", notebook).group(1))
+
+
 def plan(seeds_one_epoch, seeds_ten_epochs):
-    """The runs: (chapter, seed, one_epoch), the long ones first."""
-    runs = [(2, seed, False) for seed in range(1, seeds_ten_epochs + 1)]
-    runs += [(1, seed, False) for seed in range(1, seeds_one_epoch + 1)]
+    """The runs: (chapter, seed, one_epoch), the long ones first.
+
+    Seeds 1 to N, and each chapter's own seed, whose run is the stored one.
+    """
+
+    def seeds(chapter, count):
+        return [chapter_seed(chapter), *range(1, count + 1)]
+
+    runs = [(2, seed, False) for seed in seeds(2, seeds_ten_epochs)]
+    runs += [(1, seed, False) for seed in seeds(1, seeds_one_epoch)]
     # Chapter 2's one-epoch results: as many seeds as the one-epoch networks
-    runs += [(2, seed, True) for seed in range(1, seeds_one_epoch + 1)]
+    runs += [(2, seed, True) for seed in seeds(2, seeds_one_epoch)]
     return runs
 
 
@@ -184,7 +207,6 @@ def main():
     options = parser.parse_args()
     cores = os.cpu_count() or 1
     threads = max(1, cores // options.jobs)
-    epochs = {1: 1, 2: 10}
     done = done_seeds(options.csv)
     runs = [
         (chapter, seed, one_epoch)
@@ -192,7 +214,7 @@ def main():
             options.seeds_one_epoch, options.seeds_ten_epochs
         )
         if seed
-        not in done.get((chapter, 1 if one_epoch else epochs[chapter]), ())
+        not in done.get((chapter, 1 if one_epoch else EPOCHS[chapter]), ())
     ]
     options.csv.parent.mkdir(parents=True, exist_ok=True)
     new_file = not options.csv.exists()
@@ -219,7 +241,7 @@ def main():
             futures, 1
         ):
             values, seconds = future.result()
-            n_epochs = 1 if one_epoch else epochs[chapter]
+            n_epochs = 1 if one_epoch else EPOCHS[chapter]
             for quantity, value in values.items():
                 writer.writerow(
                     {

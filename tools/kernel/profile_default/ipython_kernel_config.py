@@ -1,5 +1,7 @@
 # The IPython profile of the kernels that `make test` (nbval) and `make execute`
 # start; the Makefile points IPYTHONDIR here.  Notebooks never depend on it.
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -20,3 +22,17 @@ c.IPKernelApp.capture_fd_output = False
 
 # 3. Keep the kernel from writing a history database into the repository.
 c.HistoryManager.enabled = False
+
+# 4. keras.utils.get_file finds the book's own data files (assets/data, such
+#    as the appendix's seed-spread.csv) already in Keras's cache, without
+#    internet: a private Keras folder under _build/ whose datasets/ holds a
+#    link to each file.  Only those links: a file Keras downloads lands in
+#    _build/, never in assets/.
+ROOT = Path(__file__).resolve().parents[3]
+KERAS_DATASETS = ROOT / "_build" / "keras-home" / "datasets"
+KERAS_DATASETS.mkdir(parents=True, exist_ok=True)
+for data_file in (ROOT / "assets" / "data").iterdir():
+    # Kernels start side by side (make test): another may have made it
+    with contextlib.suppress(FileExistsError):
+        (KERAS_DATASETS / data_file.name).symlink_to(data_file)
+os.environ["KERAS_HOME"] = str(KERAS_DATASETS.parent)
