@@ -35,6 +35,8 @@ WORDS = {
         "titles": ["Exactitud", "Pérdida"],
         "xlabel": "Época",
         "series": ["Entrenamiento", "Validación"],
+        "confusion": ("Dígito predicho", "Dígito real"),
+        "filter": "Filtro {}",
     },
     "en": {
         "label": "True: {true}",
@@ -42,6 +44,8 @@ WORDS = {
         "titles": ["Accuracy", "Loss"],
         "xlabel": "Epoch",
         "series": ["Training", "Validation"],
+        "confusion": ("Predicted digit", "True digit"),
+        "filter": "Filter {}",
     },
 }
 GREEN, RED = to_hex("green"), to_hex("red")
@@ -177,6 +181,45 @@ def test_learning_curves_have_both_panels_and_series(drawn, notebook):
             history[metric],
             history["val_" + metric],
         ]
+
+
+@chapters_defining("dibujar_matriz_confusion")
+def test_confusion_matrix_writes_every_count_on_labelled_axes(drawn, notebook):
+    """The counts are written in, so the colour is never the only clue."""
+    words = WORDS[notebook.parent.name]
+    matrix = np.arange(100).reshape(10, 10)
+    namespace = drawn([code_defining(notebook, "dibujar_matriz_confusion")])
+    namespace[name_in(notebook, "dibujar_matriz_confusion")](matrix)
+    panel = plt.gcf().axes[0]
+    written = {(text.get_position(), text.get_text()) for text in panel.texts}
+    assert written == {
+        ((predicted, true), str(matrix[true, predicted]))
+        for true in range(10)
+        for predicted in range(10)
+    }
+    assert (panel.get_xlabel(), panel.get_ylabel()) == words["confusion"]
+
+
+@chapters_defining("dibujar_filtros")
+def test_filters_are_drawn_one_per_panel_on_a_scale_centred_on_zero(
+    drawn, notebook
+):
+    words = WORDS[notebook.parent.name]
+    kernels = np.random.default_rng(0).normal(size=(5, 5, 1, 16))
+    # The cell defines the function and draws the chapter's kernels
+    drawn(
+        [code_defining(notebook, "dibujar_filtros")],
+        **{name_in(notebook, "nucleos"): kernels},
+    )
+    panels = plt.gcf().axes
+    assert len(panels) == 16
+    for number, panel in enumerate(panels):
+        kernel = kernels[:, :, 0, number]
+        assert panel.get_title() == words["filter"].format(number)
+        image = panel.get_images()[0]
+        assert np.array_equal(image.get_array(), kernel)
+        low, high = image.get_clim()
+        assert low == -high == -np.abs(kernel).max()
 
 
 def copy_of(notebook, folder, change):

@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from conftest import (
@@ -207,6 +208,31 @@ def test_dropout_assignment_answer_key_shows_the_effect():
             assert phrase in " ".join(guide.split()), phrase
 
 
+def test_confusion_matrix_assignment_answer_key_counts_the_test_digits():
+    """Assignment 5: the rows of chapter 3's confusion matrix add up to the
+    test images of each digit, which the guide lists, and to 10,000."""
+    import keras
+
+    import mnist_offline
+
+    mnist_offline.install()
+    _, (_, test_labels) = keras.datasets.mnist.load_data()
+    counts = np.bincount(test_labels, minlength=10)
+    assert counts.sum() == 10_000
+    guides = {
+        "es": "book/es/guia-docente.md",
+        "en": "book/en/teachers-guide.md",
+    }
+    for language, guide in guides.items():
+        # Line breaks become spaces; the thin spaces of Spanish numbers stay
+        text = re.sub(r"\s*\n\s*", " ", (ROOT / guide).read_text("utf-8"))
+        listed = ", ".join(localise(f"{n:,}", language) for n in counts[:-1])
+        conjunction = {"es": " y ", "en": " and "}[language]
+        last = localise(f"{counts[-1]:,}", language)
+        assert listed + conjunction + last in text
+        assert localise(f"{counts.sum():,}", language) in text
+
+
 @pytest.mark.parametrize(
     "guide, language",
     [("book/es/guia-docente.md", "es"), ("book/en/teachers-guide.md", "en")],
@@ -249,6 +275,7 @@ def test_chapters_cite_the_works_they_use(notebook):
             "abadi2015tensorflow",
             "lerch_introduccion",
         },
+        "03": {"zeiler2014visualizing", "lecun1998gradient", "lecun1998mnist"},
         "A1": {"bouthillier2021accounting", "goldberg1991what"},
     }[notebook.name[:2]]
     assert cited == expected

@@ -41,6 +41,7 @@ FIELDS = ["chapter", "quantity", "seed", "value", "epochs", "cpu", "date"]
 CHAPTERS = {
     1: ROOT / "notebooks" / "en" / "01-mnist-classification-keras.ipynb",
     2: ROOT / "notebooks" / "en" / "02-introduction-deep-learning-keras.ipynb",
+    3: ROOT / "notebooks" / "en" / "03-what-the-network-learned.ipynb",
 }
 SEED = re.compile(r"keras\.utils\.set_random_seed\(\d+\)")
 
@@ -80,9 +81,14 @@ REPORT = {
         "chapter_1_accuracy": "chapter_1_accuracy",
         "test_minus_chapter_1_accuracy": "test_accuracy - chapter_1_accuracy",
     },
+    3: {
+        "test_accuracy": "test_accuracy",
+        "conv_minus_dense_2px": "convolutional_accuracy[2] - dense_accuracy[2]",
+        "prepared_seven_probability": "probability_7[1]",
+    },
 }
 # The epochs each chapter trains its checked network for
-EPOCHS = {1: 1, 2: 10}
+EPOCHS = {1: 1, 2: 10, 3: 1}
 ONE_EPOCH = (r"^epochs = 10$", "epochs = 1")
 
 
@@ -120,7 +126,7 @@ def chapter_script(chapter, seed, one_epoch=False, asserts=False, change=""):
             raise ValueError(f"chapter {chapter}: no `epochs = 10` line")
     prelude = PRELUDE.format(tools=str(ROOT / "tools"))
     results = ", ".join(
-        f"{quantity!r}: {expression}"
+        f"{quantity!r}: float({expression})"
         for quantity, expression in REPORT[chapter].items()
     )
     report = f"import json\nprint(json.dumps({{{results}}}))\n"
@@ -193,6 +199,7 @@ def plan(seeds_one_epoch, seeds_ten_epochs):
 
     runs = [(2, seed, False) for seed in seeds(2, seeds_ten_epochs)]
     runs += [(1, seed, False) for seed in seeds(1, seeds_one_epoch)]
+    runs += [(3, seed, False) for seed in seeds(3, seeds_one_epoch)]
     # Chapter 2's one-epoch results: as many seeds as the one-epoch networks
     runs += [(2, seed, True) for seed in seeds(2, seeds_one_epoch)]
     return runs
