@@ -11,6 +11,7 @@ language, and show that the thresholds still catch a broken network.
 
 import ast
 import csv
+import functools
 import json
 import os
 import re
@@ -82,10 +83,19 @@ def threshold_asserts(notebook):
     return found
 
 
+@functools.cache
 def spread_rows():
-    path = spread.CSV
-    with path.open(newline="", encoding="utf-8") as file:
-        return list(csv.DictReader(file))
+    """The committed measurement, read once."""
+    with spread.CSV.open(newline="", encoding="utf-8") as file:
+        return tuple(csv.DictReader(file))
+
+
+def measured_quantities(chapter):
+    """What `make spread` measures for a chapter: expression -> its name."""
+    return {
+        normalised(expression): name
+        for name, expression in spread.REPORT.get(chapter, {}).items()
+    }
 
 
 def chapter_number(notebook):
@@ -119,10 +129,7 @@ def test_the_chapters_have_thresholds():
 def test_every_threshold_sits_well_below_the_measured_spread(
     chapter, quantity, threshold
 ):
-    measured = {
-        normalised(expression): name
-        for name, expression in spread.REPORT.get(chapter, {}).items()
-    }
+    measured = measured_quantities(chapter)
     assert quantity in measured, (
         f"chapter {chapter} checks {quantity}, which `make spread` does not "
         "measure: add it to REPORT in tools/spread.py and run `make spread`"
@@ -229,10 +236,7 @@ def test_the_appendix_shows_every_chapter_threshold(notebook):
     checked = set()
     for path in ENGLISH_CHAPTERS:
         chapter = chapter_number(path)
-        names = {
-            normalised(expression): quantity
-            for quantity, expression in spread.REPORT[chapter].items()
-        }
+        names = measured_quantities(chapter)
         for expression, threshold, _ in threshold_asserts(path):
             checked.add((chapter, names[expression], threshold))
     assert listed_checks(notebook) == checked
