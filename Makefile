@@ -41,7 +41,11 @@ PYTEST := $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env \
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: html notebooks test test-notebooks bench spread lint format execute clean
+# The browser libraries the book serves from its own site (package.json,
+# pinned by package-lock.json): npm installs them when they change.
+NODE_STAMP := node_modules/.installed
+
+.PHONY: html notebooks test test-notebooks bench spread lint format execute model clean
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -57,8 +61,14 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The book needs Node.js and npm" \
+		"(Debian: apt-get install npm) to install package.json's libraries"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
 # Both editions, Spanish and English, into _build/html/es and _build/html/en
-html: $(STAMP)
+html: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/build_book.py
 
 # The reader and student notebooks alone, into _build/notebooks (make html
@@ -79,7 +89,7 @@ format: $(STAMP)
 
 # nbval re-runs every notebook and compares each cell's output with the
 # stored one; the table at the end says where the time went.
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) $(NODE_STAMP)
 	$(PYTEST) notebooks tests
 
 # The notebooks alone (nbval), as `make test` runs them.
@@ -105,9 +115,15 @@ test test-notebooks: export TF_NUM_INTRAOP_THREADS := $(THREADS)
 test test-notebooks: export TF_NUM_INTEROP_THREADS := $(THREADS)
 test test-notebooks: export OMP_NUM_THREADS := $(THREADS)
 
-execute: $(STAMP)
+execute: $(STAMP) model
 	@test -n "$(MNIST_DIR)" || echo "MNIST_DIR is not set: Keras will download mnist.npz."
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+# Chapter 1's network, trained as the chapter trains it, exported to ONNX for
+# chapter 3's draw-a-digit widget: assets/widget/model.onnx and the MNIST
+# digits the widget offers, assets/widget/examples.json (tools/export_model.py).
+model: $(STAMP)
+	$(BIN)/python tools/export_model.py
 
 clean:
 	rm -rf _build .pytest_cache

@@ -1,12 +1,17 @@
 """Shared paths and fixtures for the book's tests."""
 
+import functools
+import http.server
 import json
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import sync_playwright
 
 from language_switch import toc_documents as _toc_documents
 
@@ -82,3 +87,48 @@ def built_book(tmp_path_factory):
         cwd=ROOT,
     )
     return result, output / "html"
+
+
+# The browser tests: the built site in Chromium
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# As the workplace's probe starts it: no sandbox as root, no network chatter.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    result, html = built_book
+    assert result.returncode == 0, result.stderr[-2000:]
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=html)
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), (
+        f"no Chromium at {CHROMIUM}: run the tests with `make test`"
+    )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS
+        )
+        yield chromium
+        chromium.close()

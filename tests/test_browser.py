@@ -6,60 +6,13 @@ Playwright never downloads a browser.  Screenshots of one chapter per language
 are kept under _build/screenshots/ for review.
 """
 
-import functools
-import http.server
-import os
-import threading
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from conftest import NOTEBOOKS, ROOT, chapter_id
 from launch_links import published_path
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-# As the workplace's probe starts it: no sandbox as root, no network chatter.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    result, html = built_book
-    assert result.returncode == 0, result.stderr[-2000:]
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=html)
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert os.path.exists(CHROMIUM), (
-        f"no Chromium at {CHROMIUM}: run the tests with `make test`"
-    )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def open_chapter(page, site, notebook):

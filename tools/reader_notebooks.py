@@ -99,6 +99,12 @@ TEXT = {
             "[referencias del libro]({page}):"
         ),
         "figure": "Figura {}",
+        "draw_digit": (
+            "> **En el libro.** El recuadro para dibujar un dígito solo "
+            "existe en la página web de este capítulo: ábrela en "
+            "[el libro]({url}) y dibuja con el ratón, el dedo o un lápiz; "
+            "la red del capítulo 1 te contestará desde tu navegador."
+        ),
         "admonitions": {
             "admonition": "",
             "attention": "Atención",
@@ -135,6 +141,12 @@ TEXT = {
             "[references]({page}):"
         ),
         "figure": "Fig. {}",
+        "draw_digit": (
+            "> **In the book.** You can draw a digit only on this chapter's "
+            "web page: open it in [the book]({url}) and draw with a mouse, "
+            "a finger or a pen; chapter 1's network will classify the digit "
+            "in your browser."
+        ),
         "admonitions": {
             "admonition": "",
             "attention": "Attention",
@@ -393,6 +405,8 @@ class Converter:
     glue: dict
     cited: list = field(default_factory=list)
     where: str = ""
+    # The last label seen, (label)=, where a {draw-digit} links to
+    target: str = ""
 
     @property
     def text(self):
@@ -414,6 +428,7 @@ class Converter:
             target = TARGET.match(line)
             if target:
                 prose.append(f'<a id="{target["label"]}"></a>')
+                self.target = target["label"]
                 index += 1
                 continue
             if line.startswith("%") or line.strip() == "+++":
@@ -473,6 +488,13 @@ class Converter:
                 return image
             label = self.text["figure"].format(self.figure_number(options))
             return f"{image}\n\n*{label}.* {self.convert(content)}"
+        if name == "draw-digit":  # the widget lives in the book only
+            if not self.target:
+                raise MystError(
+                    f"{self.where}: a {{draw-digit}} needs a label"
+                )
+            url = self.edition.page_url(self.docname, make_id(self.target))
+            return self.text["draw_digit"].format(url=url)
         raise MystError(
             f"{self.where}: the directive {{{name}}} has no plain-Markdown "
             "form yet; teach it to tools/reader_notebooks.py"

@@ -103,11 +103,15 @@ def without_asserts(code):
     return ast.unparse(DropAsserts().visit(ast.parse(code)))
 
 
-def chapter_script(chapter, seed, one_epoch=False, asserts=False, change=""):
+def chapter_script(
+    chapter, seed, one_epoch=False, asserts=False, change="", report=None
+):
     """The chapter's code as one script, with ``seed`` and perhaps one epoch.
 
     The asserts are left out unless ``asserts``; ``change`` is code run
     before the chapter's (the tests use it to break the network on purpose).
+    ``report`` is code run after it, in its namespace; by default it prints
+    the chapter's REPORT quantities as JSON.
     """
     notebook = nbformat.read(CHAPTERS[chapter], as_version=4)
     cells = [
@@ -125,12 +129,13 @@ def chapter_script(chapter, seed, one_epoch=False, asserts=False, change=""):
         if changed != 1:
             raise ValueError(f"chapter {chapter}: no `epochs = 10` line")
     prelude = PRELUDE.format(tools=str(ROOT / "tools"))
-    results = ", ".join(
-        f"{quantity!r}: float({expression})"
-        for quantity, expression in REPORT[chapter].items()
-    )
-    report = f"import json\nprint(json.dumps({{{results}}}))\n"
-    return f"{prelude}\n{change}\n{code}\n\n{report}"
+    if report is None:
+        results = ", ".join(
+            f"{quantity!r}: float({expression})"
+            for quantity, expression in REPORT[chapter].items()
+        )
+        report = f"print(json.dumps({{{results}}}))\n"
+    return f"{prelude}\n{change}\n{code}\n\nimport json\n{report}"
 
 
 def run(chapter, seed, one_epoch, threads, workdir):
@@ -138,30 +143,38 @@ def run(chapter, seed, one_epoch, threads, workdir):
     # Each run in a folder of its own: chapter 1 saves and deletes a model file
     folder = Path(workdir) / f"chapter{chapter}-seed{seed}-one{one_epoch:d}"
     folder.mkdir(parents=True, exist_ok=True)
-    script = folder / "run.py"
-    script.write_text(chapter_script(chapter, seed, one_epoch))
-    env = dict(
-        os.environ,
-        TF_CPP_MIN_LOG_LEVEL="3",
-        PYTHONHASHSEED="0",
+    start = time.perf_counter()
+    values = run_script(
+        chapter_script(chapter, seed, one_epoch),
+        folder,
+        f"chapter {chapter}, seed {seed}",
         TF_NUM_INTRAOP_THREADS=str(threads),
         TF_NUM_INTEROP_THREADS=str(threads),
         OMP_NUM_THREADS=str(threads),
     )
-    start = time.perf_counter()
+    return values, time.perf_counter() - start
+
+
+def run_script(code, folder, name, **environment):
+    """Run a chapter script in ``folder``, in a fresh process; return the
+    JSON its last line prints.  ``environment`` adds variables to it."""
+    script = Path(folder) / "run.py"
+    script.write_text(code, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(script)],
         capture_output=True,
         text=True,
         cwd=folder,
-        env=env,
+        env=dict(
+            os.environ,
+            TF_CPP_MIN_LOG_LEVEL="3",
+            PYTHONHASHSEED="0",
+            **environment,
+        ),
     )
     if result.returncode:
-        raise RuntimeError(
-            f"chapter {chapter}, seed {seed}:\n{result.stderr[-3000:]}"
-        )
-    values = json.loads(result.stdout.strip().splitlines()[-1])
-    return values, time.perf_counter() - start
+        raise RuntimeError(f"{name}:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def cpu_name():
