@@ -132,3 +132,19 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+def watched_page(browser):
+    """A new page in ``browser`` that records its console errors, its
+    uncaught errors and the address of every request it makes."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems, requests = [], []
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and problems.append(message.text)
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda req: requests.append(req.url))
+    return page, problems, requests

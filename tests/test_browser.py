@@ -9,7 +9,7 @@ are kept under _build/screenshots/ for review.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import NOTEBOOKS, ROOT, chapter_id
+from conftest import NOTEBOOKS, ROOT, chapter_id, watched_page
 from launch_links import published_path
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -30,16 +30,7 @@ def open_chapter(page, site, notebook):
 def chapter_page(site, browser, request):
     """Open a chapter page; record console errors, page errors and requests."""
     notebook = request.param
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    problems, requests = [], []
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error" and problems.append(message.text)
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("request", lambda req: requests.append(req.url))
+    page, problems, requests = watched_page(browser)
     open_chapter(page, site, notebook)
     yield page, notebook, problems, requests
     page.close()

@@ -29,6 +29,7 @@ from conftest import (
     glued_values,
     name_in,
     read_notebook,
+    watched_page,
 )
 from launch_links import published_path
 from test_browser import SCREENSHOTS
@@ -199,16 +200,7 @@ def widget(site, browser, request):
     """The widget's page, opened at the widget as the landing page links to
     it; records console errors and every request."""
     notebook = request.param
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    problems, requests = [], []
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error" and problems.append(message.text)
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("request", lambda req: requests.append(req.url))
+    page, problems, requests = watched_page(browser)
     page.goto(widget_url(site, notebook))
     page.wait_for_selector(".draw-digit[data-state=ready]", timeout=30_000)
     yield page, notebook, problems, requests
@@ -354,21 +346,26 @@ def chapter_preparation():
     return namespace["preparar_como_mnist"]
 
 
+def pad_opacity(page):
+    """The opacity of each pixel of the pad, 0 to 255: the reader's ink."""
+    return np.array(
+        page.evaluate(
+            """() => {
+            const pad = document.querySelector('.draw-digit-pad');
+            const rgba = pad.getContext('2d').getImageData(0, 0, 280, 280).data;
+            return Array.from(rgba.filter((_, i) => i % 4 === 3));
+        }"""
+        )
+    ).reshape(280, 280)
+
+
 @each_widget_page
 def test_the_javascript_preparation_is_the_chapters_numpy_code(widget):
     page, *_ = widget
     prepare = chapter_preparation()
     for name, polylines in STROKES.items():
         replay(page, polylines)
-        ink = np.array(
-            page.evaluate(
-                """() => {
-                const pad = document.querySelector('.draw-digit-pad');
-                const rgba = pad.getContext('2d').getImageData(0, 0, 280, 280).data;
-                return Array.from(rgba.filter((_, i) => i % 4 === 3));
-            }"""
-            )
-        ).reshape(280, 280)
+        ink = pad_opacity(page)
         seen = 255 * np.array(
             page.evaluate(
                 "() => Array.from(document.querySelector('.draw-digit').lastInput)"
@@ -431,17 +428,8 @@ def test_the_widget_is_accessible_in_both_themes(widget, theme):
     page, *_ = widget
     page.evaluate(f"() => document.documentElement.dataset.theme = '{theme}'")
     replay(page, STROKES["seven"])
-    # The ink is the theme's text colour
-    ink, text = page.evaluate(
-        """() => {
-            const pad = document.querySelector('.draw-digit-pad');
-            const data = pad.getContext('2d').getImageData(0, 0, 280, 280).data;
-            const i = data.findIndex((v, j) => j % 4 === 3 && v === 255);
-            return [Array.from(data.slice(i - 3, i)),
-                    getComputedStyle(document.querySelector('.draw-digit')).color];
-        }"""
-    )
-    assert f"rgb({ink[0]}, {ink[1]}, {ink[2]})" == text
+    ink, text = ink_colour(page)
+    assert ink == text  # the ink is the theme's text colour
     results = Axe().run(page, context=".draw-digit").response["violations"]
     serious = [
         (v["id"], [node["target"] for node in v["nodes"]][:5])
@@ -449,6 +437,34 @@ def test_the_widget_is_accessible_in_both_themes(widget, theme):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def ink_colour(page):
+    """The colour of the pad's fully opaque pixels, and the text colour."""
+    return page.evaluate(
+        """() => {
+            const pad = document.querySelector('.draw-digit-pad');
+            const data = pad.getContext('2d').getImageData(0, 0, 280, 280).data;
+            const i = data.findIndex((v, j) => j % 4 === 3 && v === 255);
+            const [r, g, b] = data.slice(i - 3, i);
+            return [`rgb(${r}, ${g}, ${b})`,
+                    getComputedStyle(document.querySelector('.draw-digit')).color];
+        }"""
+    )
+
+
+@each_widget_page
+def test_the_ink_follows_a_change_of_theme(widget):
+    page, *_ = widget
+    page.evaluate("() => document.documentElement.dataset.theme = 'light'")
+    replay(page, STROKES["seven"])
+    light_ink, _ = ink_colour(page)
+    opacity = pad_opacity(page)
+    page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
+    ink, text = ink_colour(page)
+    assert ink == text != light_ink
+    # What the network reads is unchanged
+    assert np.array_equal(pad_opacity(page), opacity)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

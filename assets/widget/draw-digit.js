@@ -174,6 +174,7 @@ class Widget {
     this.bars = [...root.querySelectorAll(".draw-digit-bars li")];
     this.context = this.pad.getContext("2d", { willReadFrequently: true });
     this.example = null; // the MNIST image loaded, until the reader draws
+    this.image = null; // the 28×28 image shown, 0 to 255
     this.busy = false;
     this.again = false;
     this.listen();
@@ -229,6 +230,11 @@ class Widget {
       { rootMargin: "800px 0px" },
     );
     observer.observe(this.root);
+    // The ink follows the theme: redrawn in the new text colour
+    new MutationObserver(() => this.recolour()).observe(
+      document.documentElement,
+      { attributes: true, attributeFilter: ["data-theme"] },
+    );
   }
 
   async start() {
@@ -266,6 +272,17 @@ class Widget {
     context.moveTo(...from);
     context.lineTo(...to);
     context.stroke();
+  }
+
+  // Keep every pixel's opacity (what the network reads), change its colour
+  recolour() {
+    const context = this.context;
+    context.save();
+    context.globalCompositeOperation = "source-in";
+    context.fillStyle = this.colour();
+    context.fillRect(0, 0, this.pad.width, this.pad.height);
+    context.restore();
+    this.show(this.image);
   }
 
   // A tap leaves a round dot, as wide as the pen
@@ -309,6 +326,7 @@ class Widget {
   }
 
   show(image) {
+    this.image = image;
     const context = this.seen.getContext("2d");
     context.clearRect(0, 0, SIDE, SIDE);
     if (!image) return;
