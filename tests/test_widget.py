@@ -17,7 +17,6 @@ import re
 import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from bs4 import BeautifulSoup
 
 import export_model
 import reader_notebooks
@@ -32,6 +31,7 @@ from conftest import (
     watched_page,
 )
 from launch_links import published_path
+from test_book import page, soup_of
 from test_browser import SCREENSHOTS
 from test_thresholds import accuracy_thresholds
 
@@ -96,10 +96,10 @@ def test_the_export_step_rebuilds_the_model(tmp_path, mnist_test):
     model on 98.4 % of this sample (measured), a broken network on about 10 %.
     """
     keras_path, _ = export_model.train(tmp_path)
-    export_model.export(keras_path, tmp_path / "model.onnx")
-    sample = mnist_test[0][:2000]
-    rebuilt = export_model.onnx_probabilities(tmp_path / "model.onnx", sample)
-    agreement = np.mean(rebuilt.argmax(axis=1) == onnx(sample).argmax(axis=1))
+    _, probabilities = export_model.export(keras_path, tmp_path / "model.onnx")
+    rebuilt = probabilities[:2000]
+    committed = onnx(mnist_test[0][:2000])
+    agreement = np.mean(rebuilt.argmax(axis=1) == committed.argmax(axis=1))
     assert agreement > 0.97, (
         f"a fresh `make model` agrees with the committed model on only "
         f"{agreement:.1%} of the sample"
@@ -132,24 +132,11 @@ def test_onnxruntime_web_is_pinned_by_package_json_and_its_lockfile():
     assert lock["packages"][""]["dependencies"] == package["dependencies"]
 
 
-def page(built_book, notebook):
-    _, html = built_book
-    path = html / notebook.parent.name / notebook.relative_to(ROOT)
-    return BeautifulSoup(
-        path.with_suffix(".html").read_text(encoding="utf-8"), "html.parser"
-    )
-
-
 @pytest.mark.parametrize("notebook", WIDGET_PAGES, ids=chapter_id)
 def test_the_landing_page_links_to_the_widget(built_book, notebook):
     language = notebook.parent.name
     _, html = built_book
-    landing = BeautifulSoup(
-        (html / language / "book" / language / "index.html").read_text(
-            "utf-8"
-        ),
-        "html.parser",
-    )
+    landing = soup_of(html / language / "book" / language / "index.html")
     href = f"{notebook.stem}.html#{ANCHORS[language]}"
     assert landing.select(f"a[href$='{href}']"), href
     section = page(built_book, notebook).find(id=ANCHORS[language])

@@ -149,6 +149,16 @@ export function classify(pixels) {
   return result;
 }
 
+// The MNIST test digits the buttons load, fetched once, on first need.
+let examples = null;
+
+function loadExamples() {
+  examples ??= fetch(new URL("examples.json", HERE).href).then((response) =>
+    response.json(),
+  );
+  return examples;
+}
+
 // ---------------------------------------------------------------------------
 // The widget on the page.
 
@@ -300,10 +310,7 @@ class Widget {
   }
 
   async loadExample(number) {
-    const examples = await (
-      await fetch(new URL("examples.json", HERE).href)
-    ).json();
-    const { pixels } = examples[number];
+    const { pixels } = (await loadExamples())[number];
     // Drawn on the pad large, pixel by pixel; the network reads the image itself
     const image = this.context.createImageData(SIDE, SIDE);
     const scratch = document.createElement("canvas");

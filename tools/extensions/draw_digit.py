@@ -165,13 +165,13 @@ def copy_files(app, exception):
         raise ExtensionError(
             f"{runtime} is missing: run `npm ci` (make html does it)"
         )
+    for folder in ("widget", "onnxruntime-web"):
+        (static / folder).mkdir(parents=True, exist_ok=True)
     for name in WIDGET_FILES:
-        (static / "widget").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(
             source / "assets" / "widget" / name, static / "widget" / name
         )
     for name in RUNTIME_FILES:
-        (static / "onnxruntime-web").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(
             runtime / name, static / "onnxruntime-web" / Path(name).name
         )
