@@ -33,8 +33,17 @@ XDIST := -n 0
 else
 XDIST := -n $(JOBS) --dist loadfile
 endif
-PYTEST := $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env \
-	--nbval-cell-timeout=1800 -p no:cacheprovider
+PYTEST := $(BIN)/python -m pytest $(XDIST) --nbval-cell-timeout=1800 \
+	-p no:cacheprovider
+
+# The reader's environment: what Binder builds from the reader notebooks'
+# slim requirements.txt (what the chapters import, pinned as requirements.txt
+# pins it), plus the pinned ipykernel, as the Jupyter kernel `book-reader`.
+# The tests run every reader and student notebook in it
+# (tools/reader_runs.py), from fresh copies in READER_RUN.
+READER_VENV  := .venv-reader
+READER_STAMP := $(READER_VENV)/.installed
+export READER_RUN := _build/reader-run
 
 # The browser tests drive this Chromium, never a browser of their own.
 # Debian's package is installed when missing; any Chromium or Chrome works.
@@ -45,7 +54,7 @@ export CHROMIUM
 # pinned by package-lock.json): npm installs them when they change.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: html notebooks test test-notebooks bench spread lint format execute model clean
+.PHONY: html notebooks test test-notebooks compat bench spread lint format execute model clean
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -59,6 +68,38 @@ $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(READER_STAMP): $(STAMP) $(NOTEBOOKS)
+	$(BIN)/python tools/reader_notebooks.py $(READER_RUN)
+	test -x $(READER_VENV)/bin/python || $(PYTHON) -m venv $(READER_VENV)
+	$(READER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(READER_VENV)/bin/python -m pip install --quiet \
+		-r $(READER_RUN)/requirements.txt "$$(grep '^ipykernel==' requirements.txt)"
+	$(READER_VENV)/bin/python -m ipykernel install --prefix $(READER_VENV) \
+		--name book-reader >/dev/null
+	touch $@
+
+# `make compat`: an older environment, as a Colab runtime may ship it
+# (tools/compat-requirements.txt), on Python 3.12: COMPAT_PYTHON, or the first
+# python3.12 found on the PATH or under pyenv.
+COMPAT_VENV  := .venv-compat
+COMPAT_STAMP := $(COMPAT_VENV)/.installed
+COMPAT_RUN   := _build/compat-run
+COMPAT_PYTHON ?= $(firstword $(foreach python,python3.12 \
+	$(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12),\
+	$(shell $(python) -c 'print("$(python)")' 2>/dev/null)))
+COMPAT_CHAPTERS := $(foreach notebook,$(NOTEBOOKS),\
+	$(if $(filter 01-% 03-%,$(notdir $(notebook))),$(notebook)))
+
+$(COMPAT_STAMP): tools/compat-requirements.txt
+	@test -n "$(COMPAT_PYTHON)" || { echo "make compat needs Python 3.12:" \
+		"install it or run make compat COMPAT_PYTHON=/path/to/python3.12"; exit 1; }
+	test -x $(COMPAT_VENV)/bin/python || $(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -r tools/compat-requirements.txt
+	$(COMPAT_VENV)/bin/python -m ipykernel install --prefix $(COMPAT_VENV) \
+		--name book-compat >/dev/null
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -87,14 +128,18 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# nbval re-runs every notebook and compares each cell's output with the
-# stored one; the table at the end says where the time went.
-test: lint $(CHROMIUM) $(NODE_STAMP)
-	$(PYTEST) notebooks tests
+# Every chapter runs as its readers run it: the reader and student notebooks,
+# generated afresh, in the reader's environment, each cell's output compared
+# with the stored one (nbval, tools/reader_runs.py); then the other tests.
+# The table at the end says where the time went.
+test: lint $(CHROMIUM) $(NODE_STAMP) $(READER_STAMP)
+	$(BIN)/python tools/reader_notebooks.py $(READER_RUN)
+	$(PYTEST) $(READER_RUN) tests
 
-# The notebooks alone (nbval), as `make test` runs them.
-test-notebooks: $(STAMP)
-	$(PYTEST) notebooks
+# The notebooks alone, as `make test` runs them.
+test-notebooks: $(READER_STAMP)
+	$(BIN)/python tools/reader_notebooks.py $(READER_RUN)
+	$(PYTEST) $(READER_RUN)
 
 # A benchmark, not a test: `make test-notebooks` with JOBS=1 and with the
 # default JOBS, side by side, and the ratio of their wall times.
@@ -111,9 +156,18 @@ spread: $(STAMP)
 	$(BIN)/python tools/spread.py --jobs $(if $(filter command line,$(origin JOBS)),$(JOBS),1) \
 		--seeds-one-epoch $(SEEDS) --seeds-ten-epochs $(LONG_SEEDS)
 
+# The reader's kernel, where Jupyter looks for kernels
+test test-notebooks: export JUPYTER_PATH := $(CURDIR)/$(READER_VENV)/share/jupyter
 test test-notebooks: export TF_NUM_INTRAOP_THREADS := $(THREADS)
 test test-notebooks: export TF_NUM_INTEROP_THREADS := $(THREADS)
 test test-notebooks: export OMP_NUM_THREADS := $(THREADS)
+
+# Not a test: the reader notebooks of chapters 1 and 3, both editions, run
+# top to bottom in the older environment; one verdict line per notebook.
+compat: $(STAMP) $(COMPAT_STAMP)
+	$(BIN)/python tools/reader_notebooks.py $(COMPAT_RUN)
+	JUPYTER_PATH=$(CURDIR)/$(COMPAT_VENV)/share/jupyter \
+		$(BIN)/python tools/compat.py $(COMPAT_RUN) $(COMPAT_CHAPTERS)
 
 execute: $(STAMP) model
 	@test -n "$(MNIST_DIR)" || echo "MNIST_DIR is not set: Keras will download mnist.npz."

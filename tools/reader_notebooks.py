@@ -712,8 +712,66 @@ def markdown_cell(source, cell_id):
     return cell
 
 
+def bound_names(tree):
+    """Names a cell's code binds at its top level: assignments, loop and
+    ``with`` targets, imports, functions and classes."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update(
+                (alias.asname or alias.name).split(".")[0]
+                for alias in node.names
+            )
+    return names
+
+
+def read_names(tree):
+    """Names a cell's code reads, function bodies included."""
+    return {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+
+
+def check_removed_cells(notebook, docname):
+    """Stop if a ``remove-cell`` cell binds a name that a kept cell reads.
+
+    The reader notebooks leave such cells out (they only feed ``glue``): a
+    name one of them binds must not be read by a later kept cell before a
+    kept cell binds it again, or the reader's run stops with a NameError.
+    """
+    trees = [
+        (number, cell, ast.parse(cell.source))
+        for number, cell in enumerate(notebook.cells, start=1)
+        if cell.cell_type == "code"
+    ]
+    for index, (number, cell, tree) in enumerate(trees):
+        if "remove-cell" not in tags(cell):
+            continue
+        pending = bound_names(tree)
+        for later, kept, kept_tree in trees[index + 1 :]:
+            if "remove-cell" in tags(kept):
+                continue
+            needed = sorted(pending & read_names(kept_tree))
+            if needed:
+                raise MystError(
+                    f"{docname}.ipynb, cell {number}: a remove-cell cell "
+                    f"binds {', '.join(needed)}, which cell {later} reads; "
+                    "the reader notebooks leave that cell out, so their "
+                    "run would stop there. Keep the cell (drop its "
+                    "remove-cell tag) or move what it computes to a kept cell"
+                )
+            pending -= bound_names(kept_tree)
+
+
 def reader_cells(notebook, converter, edition):
     """The reader notebook's cells, each with whether it is a solution."""
+    check_removed_cells(notebook, converter.docname)
     cells = []
     for number, cell in enumerate(notebook.cells, start=1):
         converter.where = f"{converter.docname}.ipynb, cell {number}"

@@ -1,17 +1,23 @@
 # The IPython profile of the kernels that `make test` (nbval) and `make execute`
 # start; the Makefile points IPYTHONDIR here.  Notebooks never depend on it.
+# The kernels of the reader notebooks' slim environment read it too, so it
+# needs only the standard library and NumPy, and it puts nothing of the
+# book's tooling on the kernel's import path.
 import contextlib
+import importlib.util
 import os
-import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (IPython defines get_config in its config files)
 
-# 1. keras.datasets.mnist.load_data() works without internet (tools/mnist_offline.py).
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-c.InteractiveShellApp.exec_lines = [
-    "import mnist_offline; mnist_offline.install(); del mnist_offline",
-]
+# 1. keras.datasets.mnist.load_data() works without internet
+#    (tools/mnist_offline.py), loaded from its file: an import hook that
+#    patches Keras when the notebook imports it.
+_offline = Path(__file__).resolve().parents[2] / "mnist_offline.py"
+_spec = importlib.util.spec_from_file_location("mnist_offline", _offline)
+_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_module)
+_module.install()
 
 # 2. TensorFlow's C++ libraries write log lines straight to file descriptor 2
 #    when they load, before any setting can silence them.  Like Colab, keep
