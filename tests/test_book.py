@@ -4,7 +4,12 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from docutils.nodes import make_id
+from pybtex.backends.plaintext import Backend as PlainText
+from pybtex.database import parse_file, parse_string
+from pybtex.richtext import Text
 
+from author_year import entry_text
 from conftest import ROOT, read_notebook
 from conftest import each_chapter as chapters
 from test_editions import DOCUMENTS, PAIRS, number_problems
@@ -240,3 +245,151 @@ def test_every_page_links_to_the_same_page_in_the_other_language(
                 target
                 == (html / other / f"{DOCUMENTS[other][0]}.html").resolve()
             )
+
+
+# The words pybtex's English plain style and the old .bib prose wrote into
+# the entries, which the Spanish references page must not have; and the
+# Spanish ones, which the English page must not have.  Neither writes
+# BibTeX's "and others" as "others": both read "et al.", as the citations do.
+ENGLISH_MONTHS = (
+    "January February March April May June July August September October "
+    "November December"
+).split()
+SPANISH_MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre "
+    "noviembre diciembre"
+).split()
+FOREIGN_WORDS = {
+    "es": [
+        " and ",
+        "others",
+        "In ",
+        "In:",
+        "volume",
+        "number",
+        "pages",
+        "edition",
+        "editor",
+        "chapter",
+        "thesis",
+        "visited",
+        *ENGLISH_MONTHS,
+        "Blog post",
+        "in Spanish",
+        "undated",
+        "Code:",
+        "n.d.",
+    ],
+    "en": [
+        " y ",
+        "others",
+        "s. f.",
+        "En ",
+        "vol.",
+        "núm.",
+        "págs.",
+        "ed.",
+        "cap.",
+        "Entrada de blog",
+        "en español",
+        "Código",
+        "consultado",
+        *SPANISH_MONTHS,
+    ],
+}
+REFERENCES_PAGE = {"es": "referencias", "en": "references"}
+# The fields that name a work, its venue or its publisher: these stay in
+# the work's own language, and the entries are checked without them.
+WORK_NAMES = (
+    "title",
+    "booktitle",
+    "journal",
+    "series",
+    "publisher",
+    "organization",
+    "institution",
+    "school",
+    "address",
+)
+
+
+def squeeze_space(text):
+    return " ".join(text.split())
+
+
+def foreign_words(text, language):
+    """The words of the other edition's language in ``text``."""
+    found = []
+    for word in FOREIGN_WORDS[language]:
+        start = r"\b" if word[0].isalnum() else ""
+        end = r"\b" if word[-1].isalnum() else ""
+        if re.search(start + re.escape(word) + end, text, re.IGNORECASE):
+            found.append(word)
+    return found
+
+
+def without_work_names(text, entry):
+    """An entry's text without the names its .bib fields give (a title)."""
+    for name in WORK_NAMES:
+        if name in entry.fields:
+            written = squeeze_space(str(Text.from_latex(entry.fields[name])))
+            text = re.sub(re.escape(written), "", text, flags=re.IGNORECASE)
+    return text
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_references_entries_read_in_the_edition_language(built_book, language):
+    _, html = built_book
+    path = (
+        html
+        / language
+        / "book"
+        / language
+        / f"{REFERENCES_PAGE[language]}.html"
+    )
+    entries = parse_file(ROOT / "book" / "references.bib").entries
+    soup = soup_of(path)
+    problems = []
+    for key, entry in entries.items():
+        anchor = make_id(f"cite-{key}")
+        element = soup.find(id=anchor)
+        assert element is not None, f"{path.name} has no entry #{anchor}"
+        text = squeeze_space(element.get_text(" "))
+        for word in foreign_words(without_work_names(text, entry), language):
+            problems.append(f"{word!r} in the entry {key} (#{anchor}): {text}")
+    assert not problems, (
+        f"{path.name} writes its entries in the other language:\n"
+        + "\n".join(problems)
+    )
+
+
+# Every entry type pybtex knows, with every field its style words (names
+# that no language's words appear in), for the types the book does not cite
+EVERY_FIELD = """
+  author = {Xu, Ana and Ng, Bo and others}, editor = {Oz, Cy and Li, Di},
+  title = {Qwerty}, booktitle = {Zxcv}, journal = {Jkl}, series = {Lnai},
+  publisher = {Acme}, address = {Oslo}, organization = {Acm}, school = {Mit},
+  institution = {Cern}, howpublished = {Zine}, chapter = {3}, edition = {2},
+  pages = {5--48}, year = {2020}, month = mar, isbn = {123},
+  url = {https://example.org}, urldate = {2024-01-02}, doi = {10.1/2},
+  eprint = {2001.1}, archiveprefix = {arXiv}, code = {https://example.org/c},
+  entrysubtype = {blogpost}, language = {spanish}
+"""
+ENTRY_TYPES = (
+    "article book booklet inbook incollection inproceedings manual "
+    "mastersthesis misc phdthesis proceedings techreport unpublished"
+).split()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize("entry_type", ENTRY_TYPES)
+def test_every_entry_type_reads_in_the_edition_language(entry_type, language):
+    for numbering in ("volume = {7}", "number = {7}"):
+        note = "note = {Qwop}," if entry_type == "unpublished" else ""
+        entry = parse_string(
+            f"@{entry_type}{{key, {note} {numbering}, {EVERY_FIELD}}}",
+            "bibtex",
+        ).entries["key"]
+        text = squeeze_space(entry_text(entry, language).render(PlainText()))
+        assert text.startswith(("Ana Xu, Bo Ng et al.", "Cy Oz")), text
+        assert not foreign_words(text, language), (entry_type, text)

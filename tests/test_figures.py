@@ -134,7 +134,7 @@ def test_sample_grid_shows_each_label_without_frames(drawn, notebook):
         assert RED not in frame_colours(panel)
 
 
-@chapters_defining("plot_misclasificadas")
+@chapters_defining("plot_mal_clasificadas")
 def test_misclassified_grid_shows_only_mistakes_in_red(drawn, notebook):
     words = WORDS[notebook.parent.name]
     labels = np.arange(20) % 10
@@ -143,7 +143,7 @@ def test_misclassified_grid_shows_only_mistakes_in_red(drawn, notebook):
     predicted[wrong] = (labels[wrong] + 1) % 10
     images = np.zeros((20, 784), dtype="float32")
     figure = run_function(
-        drawn, notebook, "plot_misclasificadas", images, labels, predicted
+        drawn, notebook, "plot_mal_clasificadas", images, labels, predicted
     )
     assert len(figure.axes) == 9
     for panel, index in zip(figure.axes, wrong, strict=False):

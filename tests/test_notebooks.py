@@ -1,17 +1,20 @@
 """The chapters as stored: executed top to bottom, clean, and checked where exempt.
 
-nbval (``make test`` runs it on every notebook) re-executes each chapter and
-compares every output with the stored one; these tests guard what nbval
-cannot see: how many cells are exempt from that comparison, and what the
-stored outputs themselves show.
+``make test`` runs every chapter's reader notebook and compares each output
+with the stored one (nbval, tools/reader_runs.py); these tests guard what
+that run cannot see: how many cells are exempt from the comparison, what the
+stored outputs themselves show, and whether the run times the book states
+are the ones ``make execute`` recorded.
 """
 
 import re
+from datetime import datetime
 
 import pytest
 
 from conftest import (
     NOTEBOOKS,
+    ROOT,
     chapter_id,
     code_cells,
     read_notebook,
@@ -23,12 +26,12 @@ SKIP = "nbval-skip"
 RECIPE = "recipe"  # a skipped cell that tests/test_recipes.py runs instead
 
 # How many cells each chapter may exempt from nbval's comparison (outputs that
-# depend on floating-point training results or on timing, and the recipe that
-# nbval skips).  Raising a number here is a deliberate, reviewed change.
+# depend on floating-point training results or on timing).  Raising a number
+# here is a deliberate, reviewed change.
 # Chapters are named by their number, the same in both editions.
 MAX_EXEMPT_CELLS = {
     "01": 4,
-    "02": 4,
+    "02": 3,
     # Chapter 3: the training run, and the confusion matrix, the shifted
     # digits and the reader's digit that depend on it
     "03": 4,
@@ -175,3 +178,85 @@ def test_code_lines_fit_the_page(path):
     for cell in code_cells(read_notebook(path)):
         for line in "".join(cell["source"]).splitlines():
             assert len(line) <= 79, line
+
+
+# How long a chapter takes to run, as the chapter states it in its
+# «Tiempo estimado» / "Estimated time" paragraph and as the teacher's guide
+# states it beside the chapter's link: figures measured by `make execute`
+# (tools/execute_notebooks.py), which records each cell's start and end in
+# its metadata, on the 2-core machine the sentence names.  A stated figure
+# is "about N minutes", which may be off by half a minute of rounding plus
+# a 15 % margin for the noise of a shared machine, or "under a minute".
+RUN_TIME = {
+    "es": re.compile(
+        r"se ejecuta de principio a fin en (?:unos (?P<minutes>\d+) minutos"
+        r"|(?P<under>menos de un minuto)) en una CPU de 2 núcleos"
+    ),
+    "en": re.compile(
+        r"runs from top to bottom in (?:about (?P<minutes>\d+) minutes"
+        r"|(?P<under>under a minute)) on a 2-core CPU"
+    ),
+}
+GUIDE = {"es": "guia-docente.md", "en": "teachers-guide.md"}
+GUIDE_RUN_TIME = {
+    "es": re.compile(r"unos (?P<minutes>\d+) min de ejecución"),
+    "en": re.compile(r"about (?P<minutes>\d+) min of running"),
+}
+MARGIN = 0.15
+
+
+def recorded_seconds(path):
+    """From the first code cell's start to the last one's end, as stored."""
+    times = [
+        cell["metadata"].get("execution", {})
+        for cell in code_cells(read_notebook(path))
+    ]
+    assert all("iopub.execute_input" in t for t in times), (
+        "no run times stored: re-run the chapter with `make execute`"
+    )
+    start = datetime.fromisoformat(times[0]["iopub.execute_input"])
+    end = datetime.fromisoformat(times[-1]["shell.execute_reply"])
+    return (end - start).total_seconds()
+
+
+def check_stated(minutes, seconds, where):
+    if minutes is None:  # "under a minute"
+        assert seconds < 60, (
+            f"{where}: under a minute, but it ran {seconds:.0f} s"
+        )
+        return
+    allowed = 30 + MARGIN * seconds
+    assert abs(int(minutes) * 60 - seconds) <= allowed, (
+        f"{where} says about {minutes} min; `make execute` recorded "
+        f"{seconds / 60:.1f} min: measure again and correct the text"
+    )
+
+
+@by_name
+def test_the_run_time_the_chapter_states_is_the_recorded_one(path):
+    front = read_notebook(path)["cells"][0]
+    found = RUN_TIME[path.parent.name].search("".join(front["source"]))
+    assert found, f"{path.name}: its estimated time states no run time"
+    check_stated(found["minutes"], recorded_seconds(path), path.name)
+
+
+@pytest.mark.parametrize("language", GUIDE)
+def test_the_run_times_the_guide_states_are_the_recorded_ones(language):
+    """Each row of the guide that states a run time links one chapter."""
+    guide = ROOT / "book" / language / GUIDE[language]
+    stated = 0
+    for line in guide.read_text(encoding="utf-8").splitlines():
+        found = GUIDE_RUN_TIME[language].search(line)
+        if not found:
+            continue
+        chapters = {
+            notebook
+            for notebook in NOTEBOOKS
+            if f"notebooks/{language}/{notebook.name}" in line
+        }
+        assert len(chapters) == 1, f"{guide.name}: which chapter? {line}"
+        check_stated(
+            found["minutes"], recorded_seconds(chapters.pop()), guide.name
+        )
+        stated += 1
+    assert stated, f"{guide.name} states no run time"

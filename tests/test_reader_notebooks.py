@@ -12,12 +12,15 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from docutils.nodes import make_id
 from markdown_it import MarkdownIt
 from nbconvert import HTMLExporter
+from pybtex.database import parse_file
 
 import reader_notebooks
 from conftest import ROOT, each_chapter, read_notebook, tags
 from launch_links import SITE_FOLDER, published_path, site_url
+from test_book import foreign_words, squeeze_space, without_work_names
 from test_book import page as chapter_page
 
 SITE = site_url(reader_notebooks.config()["repository"]["url"])
@@ -198,6 +201,35 @@ def test_references_section_ends_with_the_works_cited(built_book, notebook):
         for href in [link["href"]]
     }
     assert listed == in_book
+
+
+@each_chapter
+def test_works_cited_read_in_the_edition_language(built_book, notebook):
+    """Each work cited is written as the references page of its edition
+    writes it: no word of the other language (test_book.py's list)."""
+    language = notebook.parent.name
+    entries = {
+        make_id(f"cite-{key}"): (key, entry)
+        for key, entry in parse_file(
+            ROOT / "book" / "references.bib"
+        ).entries.items()
+    }
+    markdown = "\n".join(
+        cell.source for cell in markdown_cells(generated(built_book, notebook))
+    )
+    heading = re.search(r"^## (Referencias|References)\s*$", markdown, re.M)
+    links = soup(COMMONMARK.render(markdown[heading.end() :])).select(
+        "li > a[href*='#cite-']"
+    )
+    problems = []
+    for link in links:
+        item = link.parent
+        key, entry = entries[link["href"].split("#")[1]]
+        text = squeeze_space(item.get_text())
+        assert len(text) > len(link.get_text()) + 20, text  # the entry
+        for word in foreign_words(without_work_names(text, entry), language):
+            problems.append(f"{word!r} in the work cited {key}: {text}")
+    assert links and not problems, "\n".join(problems)
 
 
 @each_chapter
@@ -539,9 +571,12 @@ def test_generator_turns_every_known_construct_into_plain_markdown():
             f":name: {figure}\n\nA caption.\n```",
             "(a-target)=\n## A heading",
             "```python\nprint('{cite:p}`kept as code`')\n```",
+            "```{literalinclude} ../../tools/compat.py\n:language: python\n```",
         ]
     )
     result = convert.convert(markdown)
+    included = (ROOT / "tools" / "compat.py").read_text(encoding="utf-8")
+    assert f"```python\n{included.rstrip()}\n```" in result
     assert reader_notebooks.myst_syntax(result) == [], result
     assert "print('{cite:p}`kept as code`')" in result  # code stays code
     text = soup(COMMONMARK.render(result)).get_text()

@@ -1,11 +1,11 @@
-"""Each chapter's recipe is a complete program that runs on its own.
+"""Chapter 2's recipe is a complete program that runs on its own.
 
-nbval skips the recipe cell (tag ``nbval-skip``): it repeats the chapter's own
-training, which nbval has just run in full.  Here the recipe runs instead,
-exactly as a reader would copy it, as a standalone Python program, with its
-``epochs`` variable set to 1 so that the test suite does not train the same
-network twice.  The chapter's stored output comes from the full run
-(``make execute``).
+The recipe is a file of the book, one per edition (assets/recipes/), that
+the chapter shows whole ({literalinclude}) and offers for download; the
+chapter does not run it, because it would repeat the chapter's own ten-epoch
+training.  Here it runs exactly as a reader would run the downloaded file, as
+a standalone Python program, with its ``epochs`` set to 1 so that the test
+suite does not train the same network twice.
 """
 
 import os
@@ -15,17 +15,16 @@ import sys
 
 import pytest
 
-from conftest import NOTEBOOKS, ROOT, code_cells, read_notebook, tags
-from test_notebooks import RECIPE
+from conftest import IDENTIFIERS, NOTEBOOKS, ROOT, read_notebook
+from test_editions import code_tokens
 
-RECIPES = [
-    pytest.param(
-        path, "".join(cell["source"]), id=f"{path.parent.name}/{path.stem}"
-    )
-    for path in NOTEBOOKS
-    for cell in code_cells(read_notebook(path))
-    if RECIPE in tags(cell)
-]
+RECIPES = ROOT / "assets" / "recipes"
+# Each edition's recipe, by the chapter that shows it
+RECIPE_OF = {
+    "es/02-introduccion-deep-learning-keras": "receta_mnist_keras.py",
+    "en/02-introduction-deep-learning-keras": "mnist_keras_recipe.py",
+}
+INCLUDE = re.compile(r"^```\{literalinclude\} (?P<path>\S+)$", re.MULTILINE)
 
 # The recipe is run with the same offline MNIST as the notebooks' kernels.
 RUNNER = (
@@ -34,15 +33,52 @@ RUNNER = (
 )
 
 
-@pytest.mark.parametrize("path, source", RECIPES)
-def test_recipe_runs_on_its_own_and_learns(path, source, tmp_path):
+def included_files(notebook):
+    """The files a notebook shows with {literalinclude}, as paths."""
+    return [
+        (notebook.parent / match["path"]).resolve()
+        for cell in read_notebook(notebook)["cells"]
+        if cell["cell_type"] == "markdown"
+        for match in INCLUDE.finditer("".join(cell["source"]))
+    ]
+
+
+def test_every_recipe_is_shown_by_its_chapter_and_only_there():
+    shown = {
+        f"{notebook.parent.name}/{notebook.stem}": included_files(notebook)
+        for notebook in NOTEBOOKS
+    }
+    for chapter, recipe in RECIPE_OF.items():
+        assert shown.pop(chapter) == [RECIPES / recipe], chapter
+    assert not any(shown.values()), shown
+    assert sorted(path.name for path in RECIPES.glob("*.py")) == sorted(
+        RECIPE_OF.values()
+    )
+
+
+def test_both_recipes_are_the_same_program():
+    """The English recipe is the Spanish one with its names translated."""
+    spanish, english = (
+        (RECIPES / RECIPE_OF[chapter]).read_text(encoding="utf-8")
+        for chapter in RECIPE_OF
+    )
+    translated = [
+        (kind, IDENTIFIERS.get(text, text) if kind == "name" else text)
+        for kind, text in code_tokens(spanish)
+    ]
+    assert translated == code_tokens(english)
+
+
+@pytest.mark.parametrize("recipe", RECIPE_OF.values())
+def test_recipe_runs_on_its_own_and_learns(recipe, tmp_path):
+    source = (RECIPES / recipe).read_text(encoding="utf-8")
     one_epoch, replaced = re.subn(
         r"^epochs = \d+$", "epochs = 1", source, flags=re.MULTILINE
     )
     assert replaced == 1, (
         "the recipe must set its epochs in one line: epochs = N"
     )
-    script = tmp_path / "recipe.py"
+    script = tmp_path / recipe
     script.write_text(one_epoch, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-c", RUNNER, script],

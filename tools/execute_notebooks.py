@@ -1,10 +1,12 @@
 """Run notebooks top to bottom in a fresh kernel and store their outputs.
 
 ``make execute`` calls this for every chapter.  Each notebook runs in its own
-folder, as nbval runs it.  Keras's progress bar redraws its line hundreds of
-times with ``\\r``: merging stream outputs keeps only what a reader would see
-(the final line), and no timing metadata is stored, so a re-run only changes
-what really changed.
+folder, as the tests run it.  Keras's progress bar redraws its line hundreds
+of times with ``\\r``: merging stream outputs keeps only what a reader would
+see (the final line).  Each cell's start and end times are stored in its
+metadata (``execution``): the chapters and the teacher's guide state how long
+a chapter takes to run, and tests/test_notebooks.py compares those figures
+with the times recorded here.
 """
 
 import sys
@@ -21,7 +23,7 @@ def execute(path):
         timeout=1800,
         kernel_name="python3",
         coalesce_streams=True,
-        record_timing=False,
+        record_timing=True,
         resources={"metadata": {"path": str(Path(path).parent)}},
     ).execute()
     nbformat.write(notebook, path)

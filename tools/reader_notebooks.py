@@ -50,13 +50,16 @@ from docutils.nodes import make_id
 from myst_nb.core.variables import format_plain_text
 from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.database import parse_file
-from pybtex.richtext import Text
 
 ROOT = Path(__file__).resolve().parent.parent
 # The book's Sphinx extensions hold what the book and the notebooks share
 sys.path.insert(0, str(ROOT / "tools" / "extensions"))
 
-from author_year import citation_parts, set_bibliography  # noqa: E402
+from author_year import (  # noqa: E402
+    citation_parts,
+    entry_text,
+    set_bibliography,
+)
 from edition_numbers import localise  # noqa: E402
 from language_switch import toc_documents  # noqa: E402
 from launch_links import (  # noqa: E402
@@ -176,14 +179,19 @@ TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$")
 HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 EXPLICIT = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 LINK = re.compile(r"(?<!!)\]\((?P<target>[^()\s]+)\)")
-URL_IN_LATEX = re.compile(r"\\url\{([^}]+)\}")
 
 
 class Markdown(MarkdownBackend):
     """pybtex's Markdown, escaping only what would start Markdown or math;
-    a tie ("Rodenas~Perez") is a no-break space, as in the book's HTML."""
+    a tie ("Rodenas~Perez") is a no-break space, a dash a dash and an entry
+    one line, as in the book's HTML."""
 
-    symbols = {**MarkdownBackend.symbols, "nbsp": "\u00a0"}
+    symbols = {
+        **MarkdownBackend.symbols,
+        "nbsp": "\u00a0",
+        "ndash": "\u2013",
+        "newblock": " ",
+    }
 
     def format_str(self, str_):
         return escape_markdown(str_)
@@ -488,6 +496,18 @@ class Converter:
                 return image
             label = self.text["figure"].format(self.figure_number(options))
             return f"{image}\n\n*{label}.* {self.convert(content)}"
+        if name == "literalinclude":  # a file of the book, shown whole
+            unknown = set(options) - {"language"}
+            if unknown or content.strip():
+                raise MystError(
+                    f"{self.where}: {{literalinclude}} takes only :language:"
+                )
+            code = (ROOT / self.resolve(argument)).read_text(encoding="utf-8")
+            # A fence longer than any run of backticks in the code
+            longest = max(map(len, re.findall(r"`+", code)), default=0)
+            fence = "`" * max(3, longest + 1)
+            language = options.get("language", "")
+            return f"{fence}{language}\n{code.rstrip()}\n{fence}"
         if name == "draw-digit":  # the widget lives in the book only
             if not self.target:
                 raise MystError(
@@ -549,11 +569,17 @@ class Converter:
         key, _, spec = content.rpartition(":")
         if not key:
             key, spec = content, "s"
+        glue = self.glue
         if "::" in key:
-            raise MystError(f"{self.where}: glue from another document: {key}")
-        if key not in self.glue or "text/plain" not in self.glue[key]:
+            # From another notebook of the edition, as myst-nb's path::key
+            document, key = key.split("::", 1)
+            path = (ROOT / self.docname).parent / document
+            if not path.is_file():
+                raise MystError(f"{self.where}: no notebook {document}")
+            glue = glued_values(nbformat.read(path, as_version=4))
+        if key not in glue or "text/plain" not in glue[key]:
             raise MystError(f"{self.where}: no glued text/plain named {key!r}")
-        text = format_plain_text(self.glue[key]["text/plain"], spec)
+        text = format_plain_text(glue[key]["text/plain"], spec)
         return escape_markdown(localise(text, self.edition.language))
 
     def keys(self, content):
@@ -821,23 +847,23 @@ def section(cells, title):
 
 
 def add_works_cited(cells, converter, edition):
-    """End the References section with the works the chapter cites."""
+    """End the References section with the works the chapter cites, each
+    linked to its entry on the references page and written as that entry."""
     if not converter.cited:
         return
     text = TEXT[edition.language]
     start = section(cells, text["references"])
     items = []
     for key in sorted(
-        converter.cited, key=lambda key: converter.citation(key)[0].lower()
+        converter.cited,
+        key=lambda key: [part.lower() for part in converter.citation(key)],
     ):
         entry = edition.entry(key, converter.where)
         names, year = converter.citation(key)
-        title = Text.from_latex(entry.fields["title"]).render(MARKDOWN)
-        item = f"- [{names}, {year}]({edition.citation_url(key)}). *{title}*."
-        link = work_url(entry)
-        if link:
-            item += f" <{link}>"
-        items.append(item)
+        written = entry_text(entry, edition.language).render(MARKDOWN)
+        items.append(
+            f"- [{names}, {year}]({edition.citation_url(key)}). {written}"
+        )
     page = edition.page_url(edition.references_page)
     block = text["works_cited"].format(page=page) + "\n\n" + "\n".join(items)
     # The section runs to the next heading of level 1 or 2, or to the end
@@ -855,25 +881,6 @@ def add_works_cited(cells, converter, edition):
         cells.insert(end, (markdown_cell(block, "works-cited"), False))
     else:
         last.source = last.source.rstrip("\n") + "\n\n" + block
-
-
-def work_url(entry):
-    """Where the work can be read: its URL, DOI, arXiv id or a \\url{}."""
-    fields = entry.fields
-    if "url" in fields:
-        return fields["url"]
-    if "doi" in fields:
-        return f"https://doi.org/{fields['doi']}"
-    if (
-        fields.get("archiveprefix", "").lower() == "arxiv"
-        and "eprint" in fields
-    ):
-        return f"https://arxiv.org/abs/{fields['eprint']}"
-    for name in ("howpublished", "note"):
-        found = URL_IN_LATEX.search(fields.get(name, ""))
-        if found:
-            return found.group(1)
-    return None
 
 
 def header(kind, source, edition):

@@ -7,11 +7,15 @@ others``.  This extension registers, for each edition, a reference style for
 2015)") and a bibliography style whose labels are that same text, so the
 references page lists "[Kingma y Ba, 2015]" where it listed "[KB15]":
 ``author_year_es`` and ``author_year_en`` (``bibtex_reference_style`` and
-``bibtex_default_style`` in ``_config.yml`` and ``book/en/_config.yml``).
+``bibtex_default_style`` in ``_config.yml`` and ``book/en/_config.yml``).  The
+entries themselves are written in the edition's language by
+``entry_style.py``, whose words (:data:`entry_style.WORDS`) the citations
+share.
 
-:func:`author_year` formats one entry with these very objects: the reader
-notebooks (``tools/reader_notebooks.py``) use it, so a citation reads the same
-in the book and in a notebook.
+:func:`author_year` formats one citation, and :func:`entry_text` one entry,
+with these very objects: the reader notebooks (``tools/reader_notebooks.py``)
+use them, so a citation and a work cited read the same in the book and in a
+notebook.
 """
 
 import functools
@@ -22,8 +26,7 @@ from pathlib import Path
 import pybtex.plugin
 from pybtex.backends.plaintext import Backend as PlainText
 from pybtex.database import parse_file
-from pybtex.richtext import Tag, Text
-from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.richtext import Text
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.template import field as bib_field
 from pybtex.style.template import first_of, optional, tag
@@ -55,12 +58,8 @@ from sphinxcontrib.bibtex.style.template import (
     reference,
 )
 
-# The words a citation uses, in each edition's language
-WORDS = {
-    "es": {"and": " y ", "last_and": " y ", "no_year": "s. f."},
-    "en": {"and": " and ", "last_and": ", and ", "no_year": "n.d."},
-}
-ET_AL = Text(" ", Tag("em", "et al."))
+from entry_style import ENTRY_STYLES, ET_AL, WORDS
+
 PLAIN = PlainText()
 # "1998a", "1998b": the letter that tells apart works whose citations would
 # read the same, by entry key (set_bibliography fills it)
@@ -246,13 +245,6 @@ def label_style(language):
     return AuthorYearLabels
 
 
-def formatting_style(language):
-    class AuthorYearBibliography(PlainStyle):
-        default_label_style = f"author_year_{language}"
-
-    return AuthorYearBibliography
-
-
 def set_bibliography(entries):
     """Give a year letter to works whose citations would read the same
     ("LeCun et al., 1998a" and "1998b"), in the order of their titles."""
@@ -281,13 +273,26 @@ def read_bibliography(app):
     set_bibliography(entries)
 
 
+@functools.cache
+def entry_style(language):
+    """One edition's formatting style (its label style must be known)."""
+    register_styles()
+    return ENTRY_STYLES[language]()
+
+
+def entry_text(entry, language):
+    """One entry as the references page writes it (rich text), without its
+    label: "Diederik P. Kingma y Jimmy Ba. Adam: a method…"."""
+    return entry_style(language).format_entry("", entry).text
+
+
 def register_styles():
     """Make both editions' styles known to pybtex and sphinxcontrib-bibtex."""
     for language, style in REFERENCE_STYLES.items():
         name = f"author_year_{language}"
         for group, plugin in (
             ("pybtex.style.labels", label_style(language)),
-            ("pybtex.style.formatting", formatting_style(language)),
+            ("pybtex.style.formatting", ENTRY_STYLES[language]),
         ):
             pybtex.plugin.register_plugin(group, name, plugin, force=True)
         bibtex_plugin.register_plugin(
