@@ -15,7 +15,14 @@ import sys
 
 import pytest
 
-from conftest import IDENTIFIERS, NOTEBOOKS, ROOT, read_notebook
+from conftest import (
+    IDENTIFIERS,
+    NOTEBOOKS,
+    ROOT,
+    glued_values,
+    name_in,
+    read_notebook,
+)
 from test_editions import code_tokens
 
 RECIPES = ROOT / "assets" / "recipes"
@@ -95,6 +102,20 @@ def test_recipe_runs_on_its_own_and_learns(recipe, tmp_path):
         re.MULTILINE,
     )
     assert accuracy, result.stdout[-2000:]
-    assert (
-        float(accuracy.group(1)) > 0.97
-    )  # one epoch of the chapter's network
+    # One epoch of the recipe is the chapter's first epoch: the same seed,
+    # data, network and deterministic operations give the validation
+    # accuracy the chapter stored after its first epoch (validation there is
+    # the test set).  The margin covers another processor's rounding.
+    chapter = next(
+        path
+        for path in NOTEBOOKS
+        if f"{path.parent.name}/{path.stem}" in RECIPE_OF
+        and RECIPE_OF[f"{path.parent.name}/{path.stem}"] == recipe
+    )
+    first_epoch = glued_values(read_notebook(chapter))[
+        name_in(chapter, "exactitud_primera_epoca")
+    ]
+    assert abs(float(accuracy.group(1)) - float(first_epoch)) < 0.003, (
+        accuracy.group(1),
+        first_epoch,
+    )
