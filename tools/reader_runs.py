@@ -39,6 +39,7 @@ the plugin (``-p reader_runs``).
 """
 
 import ast
+import functools
 import math
 import os
 import re
@@ -81,6 +82,7 @@ del _util, _found
 """
 
 
+@functools.cache
 def sources():
     """Reader notebook path (relative to the run folder) -> source path."""
     return {published_path(source, "reader"): source for source in chapters()}
