@@ -315,15 +315,47 @@ def test_figure_captions_are_numbered_as_in_the_book(built_book, notebook):
             "article figcaption"
         )
     ]
-    cells = generated(built_book, notebook).cells
     in_notebook = [
-        squeeze(soup(COMMONMARK.render(cells[index + 1].source)).get_text())
+        squeeze(soup(COMMONMARK.render(caption)).p.get_text())
+        for caption in figure_captions(generated(built_book, notebook))
+    ]
+    assert in_book and in_notebook == in_book
+
+
+@each_chapter
+def test_each_figure_keeps_the_books_text_alternative(built_book, notebook):
+    """A notebook output has no alt attribute: the book's alt text follows
+    the figure's caption, folded under a summary in the edition's language."""
+    in_book = [
+        squeeze(figure.img["alt"])
+        for figure in chapter_page(built_book, notebook).select(
+            "article figure"
+        )
+        if figure.figcaption and figure.img
+    ]
+    summary = {
+        "es": "Descripción de la figura",
+        "en": "Description of the figure",
+    }[notebook.parent.name]
+    in_notebook = []
+    for caption in figure_captions(generated(built_book, notebook)):
+        details = soup(COMMONMARK.render(caption)).details
+        assert details and squeeze(details.summary.get_text()) == summary
+        details.summary.extract()
+        in_notebook.append(squeeze(details.get_text()))
+    assert in_book and all(in_book) and in_notebook == in_book
+
+
+def figure_captions(notebook):
+    """The caption cell's source after each code cell that draws a figure."""
+    cells = notebook.cells
+    return [
+        cells[index + 1].source
         for index, cell in enumerate(cells[:-1])
         if cell.cell_type == "code"
         and any("image/png" in o.get("data", {}) for o in cell.outputs)
         and cells[index + 1].id.endswith("-caption")
     ]
-    assert in_book and in_notebook == in_book
 
 
 @both_kinds

@@ -35,6 +35,7 @@ the ``notebooks`` branch, which Colab and Binder open.
 import ast
 import copy
 import functools
+import html
 import importlib.metadata
 import posixpath
 import re
@@ -102,6 +103,7 @@ TEXT = {
             "[referencias del libro]({page}):"
         ),
         "figure": "Figura {}",
+        "description": "Descripción de la figura",
         "draw_digit": (
             "> **En el libro.** El recuadro para dibujar un dígito solo "
             "existe en la página web de este capítulo: ábrela en "
@@ -144,6 +146,7 @@ TEXT = {
             "[references]({page}):"
         ),
         "figure": "Fig. {}",
+        "description": "Description of the figure",
         "draw_digit": (
             "> **In the book.** You can draw a digit only on this chapter's "
             "web page: open it in [the book]({url}) and draw with a mouse, "
@@ -806,7 +809,9 @@ def reader_cells(notebook, converter, edition):
         cell = copy.deepcopy(cell)
         solution = "solution" in tags(cell)
         metadata = cell.metadata
-        figure = metadata.pop("mystnb", {}).get("figure")
+        mystnb = metadata.pop("mystnb", {})
+        figure = mystnb.get("figure")
+        alt = mystnb.get("image", {}).get("alt")
         kept = [tag for tag in tags(cell) if not TOOLING_TAGS.match(tag)]
         if kept:
             metadata["tags"] = kept
@@ -824,15 +829,16 @@ def reader_cells(notebook, converter, edition):
             label = TEXT[edition.language]["figure"].format(
                 edition.label(figure["name"], converter.where)[2]
             )
-            caption = converter.convert(figure["caption"])
-            cells.append(
-                (
-                    markdown_cell(
-                        f"*{label}.* {caption}", f"{cell.id}-caption"
-                    ),
-                    False,
+            caption = f"*{label}.* {converter.convert(figure['caption'])}"
+            if alt:
+                # Notebook outputs carry no alt text: the book's text
+                # alternative follows the caption, folded
+                caption += (
+                    f"\n\n<details>\n<summary>"
+                    f"{TEXT[edition.language]['description']}</summary>\n\n"
+                    f"{html.escape(alt, quote=False)}\n\n</details>"
                 )
-            )
+            cells.append((markdown_cell(caption, f"{cell.id}-caption"), False))
     return cells
 
 
