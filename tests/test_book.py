@@ -200,6 +200,24 @@ def test_theme_speaks_the_edition_language(built_book, language, search_label):
     )
 
 
+@pytest.mark.parametrize(
+    "language, byline",
+    [
+        ("es", "Por los colaboradores del libro"),
+        ("en", "By the book's contributors"),
+    ],
+)
+def test_footer_names_the_authors_in_the_edition_language(
+    built_book, language, byline
+):
+    _, html = built_book
+    for document in DOCUMENTS[language]:
+        footer = soup_of(html / language / f"{document}.html").select_one(
+            ".component-author"
+        )
+        assert " ".join(footer.get_text().split()) == byline, document
+
+
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_edition_navigation_stays_in_its_language(built_book, language):
     _, html = built_book

@@ -51,6 +51,10 @@ def is_prose(string_token):
     return bool(re.search(r"\s|[^\x00-\x7f]", text)) or text[:1].isupper()
 
 
+# A string literal holding only a whole number, with or without the
+# thousands separator of either edition (comma, or U+202F thin space).
+NUMBER_TEXT = re.compile(r"(['\"])\d{1,3}(?:[,\u202f]?\d{3})*\1")
+
 # A string right after these tokens names something of the book's own (a
 # value glued for the text, a layer or model, a file), so it is renamed
 # like a Python name.
@@ -93,6 +97,10 @@ def code_tokens(code):
             found.append(("op", token.string))
         elif context in NAMING_CONTEXTS:
             found.append(("label", ast.literal_eval(token.string)))
+        elif NUMBER_TEXT.fullmatch(token.string):
+            # A number written for the reader follows the edition's rule
+            # (1764, 1,764, 14 436): the twins must give the same value.
+            found.append(("number", re.sub(r"\D", "", token.string)))
         elif is_prose(token.string):
             found.append(("prose", ""))
             found += fstring_fields(token.string)
