@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # Offline MNIST: use the genuine IDX files when the shared folder exists
-# (tools/mnist_offline.py); otherwise Keras downloads mnist.npz as usual.
+# (tools/booktools/mnist_offline.py); otherwise Keras downloads mnist.npz as usual.
 MNIST_DIR ?= $(wildcard $(abspath ../shared/data/mnist))
 export MNIST_DIR
 # Notebook kernels started by nbval and `make execute` use tools/kernel as
@@ -40,7 +40,7 @@ PYTEST := $(BIN)/python -m pytest $(XDIST) --nbval-cell-timeout=1800 \
 # slim requirements.txt (what the chapters import, pinned as requirements.txt
 # pins it), plus the pinned ipykernel, as the Jupyter kernel `book-reader`.
 # The tests run every reader and student notebook in it
-# (tools/reader_runs.py), from fresh copies in READER_RUN.
+# (booktools.testing.reader_runs), from fresh copies in READER_RUN.
 READER_VENV  := .venv-reader
 READER_STAMP := $(READER_VENV)/.installed
 export READER_RUN := _build/reader-run
@@ -64,14 +64,17 @@ $(CHROMIUM):
 		     "or run make test CHROMIUM=/path/to/chromium"; exit 1; \
 	fi
 
-$(STAMP): requirements.txt
+# The pinned requirements, then the book's tooling (tools/booktools, declared
+# in pyproject.toml) in editable mode: everything imports it by name.
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
 $(READER_STAMP): $(STAMP) $(NOTEBOOKS)
-	$(BIN)/python tools/reader_notebooks.py $(READER_RUN)
+	$(BIN)/python -m booktools.notebooks.publish $(READER_RUN)
 	test -x $(READER_VENV)/bin/python || $(PYTHON) -m venv $(READER_VENV)
 	$(READER_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(READER_VENV)/bin/python -m pip install --quiet \
@@ -110,12 +113,12 @@ $(NODE_STAMP): package.json package-lock.json
 
 # Both editions, Spanish and English, into _build/html/es and _build/html/en
 html: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python tools/build_book.py
+	$(BIN)/python -m booktools.build_book
 
 # The reader and student notebooks alone, into _build/notebooks (make html
 # writes them too): each chapter as Colab, Binder and a download give it.
 notebooks: $(STAMP)
-	$(BIN)/python tools/reader_notebooks.py _build/notebooks
+	$(BIN)/python -m booktools.notebooks.publish _build/notebooks
 
 # ruff, configured in pyproject.toml: the tooling, the tests and the chapters'
 # code cells.  It runs first in `make test`, so a style slip fails in seconds.
@@ -130,30 +133,30 @@ format: $(STAMP)
 
 # Every chapter runs as its readers run it: the reader and student notebooks,
 # generated afresh, in the reader's environment, each cell's output compared
-# with the stored one (nbval, tools/reader_runs.py); then the other tests.
+# with the stored one (nbval, booktools.testing.reader_runs); then the other tests.
 # The table at the end says where the time went.
 test: lint $(CHROMIUM) $(NODE_STAMP) $(READER_STAMP)
-	$(BIN)/python tools/reader_notebooks.py $(READER_RUN)
+	$(BIN)/python -m booktools.notebooks.publish $(READER_RUN)
 	$(PYTEST) $(READER_RUN) tests
 
 # The notebooks alone, as `make test` runs them.
 test-notebooks: $(READER_STAMP)
-	$(BIN)/python tools/reader_notebooks.py $(READER_RUN)
+	$(BIN)/python -m booktools.notebooks.publish $(READER_RUN)
 	$(PYTEST) $(READER_RUN)
 
 # A benchmark, not a test: `make test-notebooks` with JOBS=1 and with the
 # default JOBS, side by side, and the ratio of their wall times.
 bench: $(STAMP)
-	$(BIN)/python tools/bench_tests.py
+	$(BIN)/python -m booktools.bench_tests
 
 # A benchmark, not a test: train the chapters' checked networks over many
-# seeds (tools/spread.py) and add the results to assets/data/seed-spread.csv.
+# seeds (booktools.spread) and add the results to assets/data/seed-spread.csv.
 # JOBS runs at a time (default 1: TensorFlow already uses every core); SEEDS
 # for the one-epoch networks, LONG_SEEDS for chapter 2's ten-epoch network.
 SEEDS ?= 20
 LONG_SEEDS ?= 5
 spread: $(STAMP)
-	$(BIN)/python tools/spread.py --jobs $(if $(filter command line,$(origin JOBS)),$(JOBS),1) \
+	$(BIN)/python -m booktools.spread --jobs $(if $(filter command line,$(origin JOBS)),$(JOBS),1) \
 		--seeds-one-epoch $(SEEDS) --seeds-ten-epochs $(LONG_SEEDS)
 
 # The reader's kernel, where Jupyter looks for kernels
@@ -165,19 +168,19 @@ test test-notebooks: export OMP_NUM_THREADS := $(THREADS)
 # Not a test: the reader notebooks of chapters 1 and 3, both editions, run
 # top to bottom in the older environment; one verdict line per notebook.
 compat: $(STAMP) $(COMPAT_STAMP)
-	$(BIN)/python tools/reader_notebooks.py $(COMPAT_RUN)
+	$(BIN)/python -m booktools.notebooks.publish $(COMPAT_RUN)
 	JUPYTER_PATH=$(CURDIR)/$(COMPAT_VENV)/share/jupyter \
-		$(BIN)/python tools/compat.py $(COMPAT_RUN) $(COMPAT_CHAPTERS)
+		$(BIN)/python -m booktools.compat $(COMPAT_RUN) $(COMPAT_CHAPTERS)
 
 execute: $(STAMP) model
 	@test -n "$(MNIST_DIR)" || echo "MNIST_DIR is not set: Keras will download mnist.npz."
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	$(BIN)/python -m booktools.execute_notebooks $(NOTEBOOKS)
 
 # Chapter 1's network, trained as the chapter trains it, exported to ONNX for
 # chapter 3's draw-a-digit widget: assets/widget/model.onnx and the MNIST
-# digits the widget offers, assets/widget/examples.json (tools/export_model.py).
+# digits the widget offers, assets/widget/examples.json (booktools.export_model).
 model: $(STAMP)
-	$(BIN)/python tools/export_model.py
+	$(BIN)/python -m booktools.export_model
 
 clean:
 	rm -rf _build .pytest_cache

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from playwright.sync_api import sync_playwright
 
-from language_switch import toc_documents as _toc_documents
+from booktools.editions import toc_documents as _toc_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
@@ -81,7 +81,7 @@ def built_book(tmp_path_factory):
     """
     output = tmp_path_factory.mktemp("book")
     result = subprocess.run(
-        [sys.executable, ROOT / "tools" / "build_book.py", output],
+        [sys.executable, "-m", "booktools.build_book", output],
         capture_output=True,
         text=True,
         cwd=ROOT,

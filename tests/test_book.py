@@ -9,7 +9,7 @@ from pybtex.backends.plaintext import Backend as PlainText
 from pybtex.database import parse_file, parse_string
 from pybtex.richtext import Text
 
-from author_year import entry_text
+from booktools.extensions.author_year import entry_text
 from conftest import ROOT, read_notebook
 from conftest import each_chapter as chapters
 from test_editions import DOCUMENTS, PAIRS, number_problems

@@ -9,8 +9,8 @@ are kept under _build/screenshots/ for review.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from booktools.extensions.launch_links import published_path
 from conftest import NOTEBOOKS, ROOT, chapter_id, watched_page
-from launch_links import published_path
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 

@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-import mnist_offline
+from booktools import mnist_offline
 from conftest import ROOT
 
 SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_book import editions
+from booktools.editions import editions
 from conftest import (
     IDENTIFIERS,
     ROOT,

@@ -1,7 +1,7 @@
 """The figures show what they should, in each edition.
 
 Figures drawn before training are compared pixel by pixel with the stored
-ones while nbval runs each chapter (tools/figure_checks.py).  Figures drawn
+ones while nbval runs each chapter (booktools.testing.figure_checks).  Figures drawn
 from a trained network differ from machine to machine, so here the
 chapter's own plotting code, taken from the notebook, draws inputs whose
 answer is known, and the test reads the figure back: its panels, the
@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
+from booktools.testing.figure_checks import TOLERANCE, first_training_cell
 from conftest import NOTEBOOKS, ROOT, chapter_id, name_in, read_notebook
-from figure_checks import TOLERANCE, first_training_cell
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (after choosing the backend)

@@ -1,7 +1,7 @@
 """The chapters as stored: executed top to bottom, clean, and checked where exempt.
 
 ``make test`` runs every chapter's reader notebook and compares each output
-with the stored one (nbval, tools/reader_runs.py); these tests guard what
+with the stored one (nbval, booktools.testing.reader_runs); these tests guard what
 that run cannot see: how many cells are exempt from the comparison, what the
 stored outputs themselves show, and whether the run times the book states
 are the ones ``make execute`` recorded.
@@ -183,7 +183,7 @@ def test_code_lines_fit_the_page(path):
 # How long a chapter takes to run, as the chapter states it in its
 # «Tiempo estimado» / "Estimated time" paragraph and as the teacher's guide
 # states it beside the chapter's link: figures measured by `make execute`
-# (tools/execute_notebooks.py), which records each cell's start and end in
+# (booktools.execute_notebooks), which records each cell's start and end in
 # its metadata, on the 2-core machine the sentence names.  A stated figure
 # is "about N minutes" (or "about a minute"), which may be off by half a
 # minute of rounding plus a 15 % margin for the noise of a shared machine,

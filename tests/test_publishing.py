@@ -6,8 +6,8 @@ import sys
 import yaml
 from bs4 import BeautifulSoup
 
+from booktools.extensions.launch_links import NOTEBOOKS_BRANCH, published_path
 from conftest import ROOT, code_cells, each_chapter, read_notebook
-from launch_links import NOTEBOOKS_BRANCH, published_path
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPOSITORY = CONFIG["repository"]["url"].removeprefix("https://github.com/")

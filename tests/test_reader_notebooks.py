@@ -1,6 +1,6 @@
 """The reader and student notebooks: each chapter as Colab, Binder and a download give it.
 
-`make html` generates them (tools/reader_notebooks.py) into
+`make html` generates them (booktools.notebooks) into
 ``<build>/notebooks`` beside the site; the book is built once per session
 (the ``built_book`` fixture) and these tests read what it made.  Values and
 names come from the notebooks and the built pages, never from this file.
@@ -17,13 +17,18 @@ from markdown_it import MarkdownIt
 from nbconvert import HTMLExporter
 from pybtex.database import parse_file
 
-import reader_notebooks
+from booktools.editions import config, edition_of, site_url
+from booktools.extensions.launch_links import SITE_FOLDER, published_path
+from booktools.notebooks.cells import is_glue_record
+from booktools.notebooks.citations import citations_of
+from booktools.notebooks.commonmark import Converter
+from booktools.notebooks.myst import MystError, edition_labels, myst_syntax
+from booktools.notebooks.words import TEXT
 from conftest import ROOT, each_chapter, read_notebook, tags
-from launch_links import SITE_FOLDER, published_path, site_url
 from test_book import foreign_words, squeeze_space, without_work_names
 from test_book import page as chapter_page
 
-SITE = site_url(reader_notebooks.config()["repository"]["url"])
+SITE = site_url(config()["repository"]["url"])
 KINDS = ("reader", "student")
 COMMONMARK = MarkdownIt("commonmark")
 ROLE_TEXT = re.compile(r"\{[A-Za-z][\w:+.-]*\}`")
@@ -100,7 +105,7 @@ def test_no_myst_role_or_directive_is_left_in_markdown(
     built_book, notebook, kind
 ):
     for cell in markdown_cells(generated(built_book, notebook, kind)):
-        assert reader_notebooks.myst_syntax(cell.source) == [], cell.source
+        assert myst_syntax(cell.source) == [], cell.source
         assert not ROLE_TEXT.search(cell.source), cell.source
         assert not re.search(r"^\s*(`{3,}|:{3,})\{", cell.source, re.M)
 
@@ -280,9 +285,7 @@ def test_code_is_byte_identical_and_outputs_are_kept(built_book, notebook):
     assert ["".join(c["source"]) for c in source] == [c.source for c in reader]
     for original, kept in zip(source, reader, strict=True):
         assert kept.outputs == [
-            output
-            for output in original.outputs
-            if not reader_notebooks.is_glue_record(output)
+            output for output in original.outputs if not is_glue_record(output)
         ]
     assert any(
         "image/png" in output.get("data", {})
@@ -300,7 +303,7 @@ def test_tooling_tags_glue_records_and_mystnb_metadata_are_gone(
         assert not any(tag.startswith("nbval") for tag in tags(cell))
         assert "mystnb" not in cell.metadata
         for output in cell.get("outputs", []):
-            assert not reader_notebooks.is_glue_record(output)
+            assert not is_glue_record(output)
 
 
 @each_chapter
@@ -410,7 +413,7 @@ def test_student_notebook_holds_no_solution(built_book, notebook):
     for run in runs:
         for solution in run:
             assert solution not in codes
-    stub = reader_notebooks.TEXT[language]["stub"]
+    stub = TEXT[language]["stub"]
     stubs = [
         c for c in student.cells if c.cell_type == "code" and c.source == stub
     ]
@@ -556,15 +559,13 @@ def test_teachers_guide_links_reach_the_generated_notebooks(
 
 
 def converter(language="es"):
-    edition = reader_notebooks.edition_of(language)
+    edition = edition_of(language)
     chapter = next(
         name
         for name, path in edition.documents.items()
         if path.suffix == ".ipynb"
     )
-    return reader_notebooks.Converter(
-        edition, chapter, {}, where=f"{chapter}.ipynb, cell 1"
-    )
+    return Converter(edition, chapter, {}, where=f"{chapter}.ipynb, cell 1")
 
 
 @pytest.mark.parametrize(
@@ -578,16 +579,19 @@ def converter(language="es"):
     ],
 )
 def test_generator_fails_loudly_on_what_it_cannot_resolve(markdown):
-    with pytest.raises(reader_notebooks.MystError, match=r"\.ipynb, cell 1"):
+    with pytest.raises(MystError, match=r"\.ipynb, cell 1"):
         converter().convert(markdown)
 
 
 def test_generator_turns_every_known_construct_into_plain_markdown():
     convert = converter()
     edition = convert.edition
-    key = next(iter(edition.bibliography))
+    citations = citations_of(edition.language)
+    key = next(iter(citations.bibliography))
     figure = next(
-        name for name, (_, _, number) in edition.labels.items() if number
+        name
+        for name, (_, _, number) in edition_labels(edition.language).items()
+        if number
     )
     glossary = next(name for name in edition.documents if "glos" in name)
     chapters = [
@@ -606,13 +610,15 @@ def test_generator_turns_every_known_construct_into_plain_markdown():
             f":name: {figure}\n\nA caption.\n```",
             "(a-target)=\n## A heading",
             "```python\nprint('{cite:p}`kept as code`')\n```",
-            "```{literalinclude} ../../tools/compat.py\n:language: python\n```",
+            "```{literalinclude} ../../tools/booktools/compat.py\n:language: python\n```",
         ]
     )
     result = convert.convert(markdown)
-    included = (ROOT / "tools" / "compat.py").read_text(encoding="utf-8")
+    included = (ROOT / "tools" / "booktools" / "compat.py").read_text(
+        encoding="utf-8"
+    )
     assert f"```python\n{included.rstrip()}\n```" in result
-    assert reader_notebooks.myst_syntax(result) == [], result
+    assert myst_syntax(result) == [], result
     assert "print('{cite:p}`kept as code`')" in result  # code stays code
     text = soup(COMMONMARK.render(result)).get_text()
     assert not ROLE_TEXT.search(text.replace("{cite:p}`kept as code`", ""))
@@ -621,7 +627,7 @@ def test_generator_turns_every_known_construct_into_plain_markdown():
         for a in soup(COMMONMARK.render(result)).find_all("a", href=True)
     ]
     assert f"{SITE}/es/{glossary}.html" in links
-    assert f"{edition.citation_url(key)}" in links
+    assert f"{citations.url(key)}" in links
     assert any(link.endswith(f"#{figure}") for link in links)
     assert f"{SITE}/{SITE_FOLDER}/{published_path(chapters[0])}" in links
     assert "> **Nota**" in result and "> **Consejo**" in result

@@ -1,7 +1,7 @@
 """The reader and student notebooks run as readers run them.
 
 ``make test`` executes every chapter's reader and student notebooks in the
-reader's environment (tools/reader_runs.py, a pytest plugin).  These tests
+reader's environment (booktools.testing.reader_runs, a pytest plugin).  These tests
 check that run itself: that it covers every notebook, and that it fails where
 a reader's run would break (a cell left out that a later cell needs, output on
 stderr, a student notebook failing away from its stubs, a glued value that
@@ -17,10 +17,12 @@ import sys
 import nbformat
 import pytest
 
-import reader_runs
+from booktools.extensions.launch_links import published_path
+from booktools.notebooks.myst import MystError
+from booktools.notebooks.publish import chapters
+from booktools.notebooks.reader import check_removed_cells
+from booktools.testing import glue_checks, reader_runs
 from conftest import ROOT, tags
-from launch_links import published_path
-from reader_notebooks import MystError, chapters, check_removed_cells
 
 RUN = ROOT / os.environ.get("READER_RUN", "_build/reader-run")
 CHAPTER_1 = "notebooks/es/01-clasificacion-mnist-keras.ipynb"
@@ -213,7 +215,7 @@ def test_glued_values_are_compared_exactly_or_within_the_threshold():
     limits = {"accuracy": 0.965}
 
     def problems(name, text, exempt):
-        return reader_runs.glue_problems(
+        return glue_checks.glue_problems(
             {name: (name, text)}, stored, exempt, limits
         )
 

@@ -8,7 +8,6 @@ a standalone Python program, with its ``epochs`` set to 1 so that the test
 suite does not train the same network twice.
 """
 
-import os
 import re
 import subprocess
 import sys
@@ -35,7 +34,8 @@ INCLUDE = re.compile(r"^```\{literalinclude\} (?P<path>\S+)$", re.MULTILINE)
 
 # The recipe is run with the same offline MNIST as the notebooks' kernels.
 RUNNER = (
-    "import runpy, sys, mnist_offline; mnist_offline.install(); "
+    "import runpy, sys; from booktools import mnist_offline; "
+    "mnist_offline.install(); "
     "runpy.run_path(sys.argv[1], run_name='__main__')"
 )
 
@@ -93,7 +93,6 @@ def test_recipe_runs_on_its_own_and_learns(recipe, tmp_path):
         capture_output=True,
         text=True,
         timeout=1200,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
     )
     assert result.returncode == 0, result.stderr[-3000:]
     accuracy = re.search(

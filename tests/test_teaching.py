@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 
+from booktools.editions import localise
 from conftest import (
     ROOT,
     read_notebook,
@@ -13,7 +14,6 @@ from conftest import (
 from conftest import (
     each_chapter as chapters,
 )
-from edition_numbers import localise
 
 EXERCISE = {"es": r"\*\*Ejercicio (\d+)\*\*", "en": r"\*\*Exercise (\d+)\*\*"}
 CODE_SOLUTION = {
@@ -133,7 +133,7 @@ def test_dropout_assignment_answer_key_shows_the_effect():
     import keras
     import tensorflow as tf
 
-    import mnist_offline
+    from booktools import mnist_offline
 
     mnist_offline.install()
     (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
@@ -213,7 +213,7 @@ def test_confusion_matrix_assignment_answer_key_counts_the_test_digits():
     test images of each digit, which the guide lists, and to 10,000."""
     import keras
 
-    import mnist_offline
+    from booktools import mnist_offline
 
     mnist_offline.install()
     _, (_, test_labels) = keras.datasets.mnist.load_data()

@@ -3,7 +3,7 @@
 The chapters check their training results with asserts (``assert
 test_accuracy > 0.965``), which run in the test suite and in a reader's
 Colab or Binder session alike, on another CPU or a GPU.  ``make spread``
-(tools/spread.py) trained each checked network over many seeds and wrote the
+(booktools.spread) trained each checked network over many seeds and wrote the
 results to assets/data/seed-spread.csv.  These tests hold every threshold to
 that measurement, make sure a failing check explains itself in the reader's
 language, and show that the thresholds still catch a broken network.
@@ -21,18 +21,15 @@ import sys
 
 import pytest
 
+from booktools import spread
 from conftest import (
     NOTEBOOKS,
-    ROOT,
     chapter_id,
     code_cells,
     glued_values,
     name_in,
     read_notebook,
 )
-
-sys.path.insert(0, str(ROOT / "tools"))
-import spread  # noqa: E402
 
 # A threshold sits at least this many standard deviations of the measured
 # spread below the measured mean, and at least MIN_MARGIN below it.
@@ -132,7 +129,7 @@ def test_every_threshold_sits_well_below_the_measured_spread(
     measured = measured_quantities(chapter)
     assert quantity in measured, (
         f"chapter {chapter} checks {quantity}, which `make spread` does not "
-        "measure: add it to REPORT in tools/spread.py and run `make spread`"
+        "measure: add it to REPORT in tools/booktools/spread.py and run `make spread`"
     )
     values = [
         float(row["value"])

@@ -1,9 +1,9 @@
 """Chapter 3's draw-a-digit widget: its model, its JavaScript, its page.
 
-`make model` (tools/export_model.py) trains chapter 1's network as the
+`make model` (booktools.export_model) trains chapter 1's network as the
 chapter does and exports it to assets/widget/model.onnx; the widget
 (assets/widget/draw-digit.js, placed by the ``{draw-digit}`` directive of
-tools/extensions/draw_digit.py) prepares a drawing as chapter 3's
+booktools.extensions.draw_digit) prepares a drawing as chapter 3's
 ``preparar_como_mnist`` does and runs the model with ONNX Runtime Web, served
 from the book's own site.  These tests hold the model to chapter 1's
 threshold and to the export step, the JavaScript to onnxruntime-python and to
@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-import export_model
-import reader_notebooks
+from booktools import export_model
+from booktools.editions import Edition
+from booktools.extensions.launch_links import published_path
 from conftest import (
     NOTEBOOKS,
     ROOT,
@@ -30,7 +31,6 @@ from conftest import (
     read_notebook,
     watched_page,
 )
-from launch_links import published_path
 from test_book import page, soup_of
 from test_browser import SCREENSHOTS
 from test_thresholds import accuracy_thresholds
@@ -161,7 +161,7 @@ def test_the_reader_notebook_links_to_the_widget_in_the_book(
         / "notebooks"
         / published_path(notebook.relative_to(ROOT).as_posix())
     )
-    edition = reader_notebooks.Edition(notebook.parent.name)
+    edition = Edition(notebook.parent.name)
     url = edition.page_url(
         notebook.relative_to(ROOT).with_suffix("").as_posix(),
         ANCHORS[notebook.parent.name],

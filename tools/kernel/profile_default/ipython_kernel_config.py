@@ -11,9 +11,14 @@ from pathlib import Path
 c = get_config()  # noqa: F821 (IPython defines get_config in its config files)
 
 # 1. keras.datasets.mnist.load_data() works without internet
-#    (tools/mnist_offline.py), loaded from its file: an import hook that
-#    patches Keras when the notebook imports it.
-_offline = Path(__file__).resolve().parents[2] / "mnist_offline.py"
+#    (tools/booktools/mnist_offline.py): an import hook that patches Keras
+#    when the notebook imports it.  Loaded from its file, not imported by
+#    name: the reader's environment (.venv-reader) does not have the book's
+#    tooling installed, and must not (the reader runs check it), and this
+#    one module needs only the standard library and NumPy.
+_offline = (
+    Path(__file__).resolve().parents[2] / "booktools" / "mnist_offline.py"
+)
 _spec = importlib.util.spec_from_file_location("mnist_offline", _offline)
 _module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_module)

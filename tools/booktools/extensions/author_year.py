@@ -9,13 +9,13 @@ references page lists "[Kingma y Ba, 2015]" where it listed "[KB15]":
 ``author_year_es`` and ``author_year_en`` (``bibtex_reference_style`` and
 ``bibtex_default_style`` in ``_config.yml`` and ``book/en/_config.yml``).  The
 entries themselves are written in the edition's language by
-``entry_style.py``, whose words (:data:`entry_style.WORDS`) the citations
+``entry_style.py``, whose words (:data:`entry_words.WORDS`) the citations
 share.
 
 :func:`author_year` formats one citation, and :func:`entry_text` one entry,
-with these very objects: the reader notebooks (``tools/reader_notebooks.py``)
-use them, so a citation and a work cited read the same in the book and in a
-notebook.
+with these very objects: the reader notebooks
+(:mod:`booktools.notebooks.citations`) use them, so a citation and a work
+cited read the same in the book and in a notebook.
 """
 
 import functools
@@ -58,7 +58,8 @@ from sphinxcontrib.bibtex.style.template import (
     reference,
 )
 
-from entry_style import ENTRY_STYLES, ET_AL, WORDS
+from booktools.extensions.entry_style import ENTRY_STYLES
+from booktools.extensions.entry_words import ET_AL, WORDS
 
 PLAIN = PlainText()
 # "1998a", "1998b": the letter that tells apart works whose citations would

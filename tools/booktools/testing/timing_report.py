@@ -4,7 +4,7 @@ At the end of the run it prints one short table: each notebook's execution
 time under nbval (every cell, kernel start included), the time of the other
 tests together, and the run's wall time, with how many workers shared it.
 The sum of the rows over the wall time says how well the workers kept the
-machine busy.  pyproject.toml loads it (``-p timing_report``).
+machine busy.  pyproject.toml loads it (``-p booktools.testing.timing_report``).
 """
 
 import os

@@ -11,7 +11,7 @@ the build, the site gets, from the site itself and never from a CDN:
 - ``_static/onnxruntime-web/``: the ONNX Runtime Web files the script loads,
   from the npm package pinned in package.json (``make html`` runs ``npm ci``).
 
-In the reader notebooks (tools/reader_notebooks.py) the directive becomes a
+In the reader notebooks (booktools.notebooks) the directive becomes a
 link to the widget in the book.
 """
 

@@ -2,11 +2,12 @@
 
 The book has one edition per language, each built on its own into
 ``_build/html/<language>/`` from its own table of contents (``book_editions``
-in ``_config.yml``).  Pages are paired by position: the n-th document of the
-Spanish table of contents is the twin of the n-th document of the English
-one.  Pages outside the tables (search, index) link to the other edition's
-home page.  The link sits in every page's header, next to the download and
-launch buttons (assets/templates/language-switch.html).
+in ``_config.yml``; :mod:`booktools.editions` reads them).  Pages are paired
+by position: the n-th document of the Spanish table of contents is the twin
+of the n-th document of the English one.  Pages outside the tables (search,
+index) link to the other edition's home page.  The link sits in every page's
+header, next to the download and launch buttons
+(assets/templates/language-switch.html).
 """
 
 from pathlib import Path
@@ -14,26 +15,12 @@ from pathlib import Path
 import yaml
 from sphinx.errors import ExtensionError
 
+from booktools.editions import toc_documents
+
 LABELS = {
     "es": ("Lee esta página en español", "Versión en español"),
     "en": ("Read this page in English", "English edition"),
 }
-
-
-def toc_documents(node):
-    """Document names of a Jupyter Book table of contents, in reading order."""
-    if isinstance(node, dict):
-        found = [
-            str(Path(node[key]).with_suffix(""))
-            for key in ("root", "file")
-            if key in node
-        ]
-        for value in node.values():
-            found += toc_documents(value)
-        return found
-    if isinstance(node, list):
-        return [name for item in node for name in toc_documents(item)]
-    return []
 
 
 def read_toc(app, toc_path):

@@ -7,7 +7,7 @@ from the same `_config.yml` with `book/en/_config.yml` laid over it and its own
 table of contents (`book_editions` in `_config.yml` names them).  A root
 `index.html` sends readers to the Spanish edition and offers the English one.
 
-Before the editions, `tools/reader_notebooks.py` writes each chapter's reader
+Before the editions, :mod:`booktools.notebooks` writes each chapter's reader
 and student notebooks to ``<output>/notebooks``; the site serves a copy under
 ``notebooks/``, and each chapter's download button, which links to
 ``_sources/<chapter>.ipynb``, gets the reader notebook there instead of the
@@ -22,7 +22,11 @@ from pathlib import Path
 import yaml
 from jupyter_book.sphinx import build_sphinx
 
-ROOT = Path(__file__).resolve().parent.parent
+from booktools import ROOT
+from booktools.editions import edition_config, editions
+from booktools.extensions.launch_links import SITE_FOLDER, published_path
+from booktools.notebooks.myst import MystError
+from booktools.notebooks.publish import generate_all
 
 ROOT_PAGE = """<!DOCTYPE html>
 <html lang="es">
@@ -37,38 +41,6 @@ ROOT_PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
-
-
-def merged(base, overrides):
-    """`base` with `overrides` laid over it, nested mappings merged key by key."""
-    result = dict(base)
-    for key, value in overrides.items():
-        result[key] = (
-            merged(base[key], value)
-            if isinstance(value, dict) and key in base
-            else value
-        )
-    return result
-
-
-def edition_config(language):
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    overrides = ROOT / "book" / language / "_config.yml"
-    if overrides.exists():
-        config = merged(
-            config, yaml.safe_load(overrides.read_text(encoding="utf-8"))
-        )
-    # Jupyter Book finds local extensions relative to the configuration file,
-    # and the merged one is written under _build/.
-    extensions = config["sphinx"].get("local_extensions", {})
-    for name, path in extensions.items():
-        extensions[name] = str(ROOT / path)
-    return config
-
-
-def editions():
-    """Each edition's language and table of contents (`book_editions` in _config.yml)."""
-    return edition_config("es")["sphinx"]["config"]["book_editions"]
 
 
 def build_edition(language, output):
@@ -102,8 +74,6 @@ def build_edition(language, output):
 def publish_notebooks(output):
     """Serve the generated notebooks from the site, and let each chapter's
     download button give its reader notebook."""
-    from launch_links import SITE_FOLDER, published_path
-
     notebooks, html = output / "notebooks", output / "html"
     shutil.rmtree(html / SITE_FOLDER, ignore_errors=True)
     shutil.copytree(notebooks, html / SITE_FOLDER)
@@ -124,18 +94,23 @@ def build(output):
     translations it loads in module-level state, so a second build in the same
     process would show the first edition's language.
     """
-    import reader_notebooks  # it reads the editions' settings from here
-
     output = Path(output)
     status = 0
     try:
-        reader_notebooks.generate_all(output / "notebooks")
-    except reader_notebooks.MystError as error:
+        generate_all(output / "notebooks")
+    except MystError as error:
         print(f"reader notebooks: {error}", file=sys.stderr)
         status = 1
     for language in editions():
         result = subprocess.run(
-            [sys.executable, __file__, "--edition", language, output]
+            [
+                sys.executable,
+                "-m",
+                __spec__.name,
+                "--edition",
+                language,
+                output,
+            ]
         ).returncode
         if result:
             status = result

@@ -1,7 +1,7 @@
 """Chapter 1's network for the draw-a-digit widget: ``make model``.
 
 Trains chapter 1's network exactly as the chapter does, by running the
-chapter's own code (tools/spread.py's script, with its seed and its asserts),
+chapter's own code (booktools.spread's script, with its seed and its asserts),
 then exports the trained network to ONNX with Keras's ``model.export`` and
 checks the export: ONNX Runtime must give Keras's probabilities on the whole
 test set.  It writes, under ``assets/widget/``:
@@ -14,7 +14,7 @@ test set.  It writes, under ``assets/widget/``:
 
 Both files are committed; this step is the only thing that writes them.
 
-    python tools/export_model.py [--output FOLDER]
+    python -m booktools.export_model [--output FOLDER]
 """
 
 import argparse
@@ -26,9 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-import spread
-
-ROOT = Path(__file__).resolve().parent.parent
+from booktools import ROOT, spread
 
 OUTPUT = ROOT / "assets" / "widget"
 CHAPTER = 1
@@ -61,7 +59,7 @@ def mnist_test_set():
     """MNIST's test images as the network reads them, and their labels."""
     import keras
 
-    import mnist_offline
+    from booktools import mnist_offline
 
     mnist_offline.install()
     _, (images, labels) = keras.datasets.mnist.load_data()

@@ -10,7 +10,7 @@ runs, the chapter's own asserts included, and no cell writes to stderr.
 Outputs are not compared with the stored ones: older versions print other
 version numbers and other last digits.
 
-    python tools/compat.py RUN_FOLDER notebooks/es/01-….ipynb …
+    python -m booktools.compat RUN_FOLDER notebooks/es/01-….ipynb …
 """
 
 import os
@@ -24,7 +24,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from reader_notebooks import published_path
+from booktools.extensions.launch_links import published_path
 
 KERNEL = "book-compat"
 VERSIONS = (

@@ -1,7 +1,7 @@
 """Sphinx extension: where a chapter opens in Colab, in Binder and for download.
 
 A reader never opens a chapter's source notebook: its Markdown is written for
-myst-nb.  ``tools/reader_notebooks.py`` generates a *reader notebook* per
+myst-nb.  :mod:`booktools.notebooks` generates a *reader notebook* per
 chapter (roles resolved, outputs kept) and a *student notebook* (no
 solutions); the GitHub Actions workflow publishes them to the ``notebooks``
 branch of the book's repository, laid out by :func:`published_path`, and the
@@ -17,14 +17,16 @@ link at them:
 
 Every address is built from ``repository.url`` and ``launch_buttons`` in
 _config.yml, the one place the repository's address is written; the published
-book's address follows from it by GitHub Pages' rule (:func:`site_url`).
+book's address follows from it by GitHub Pages' rule
+(:func:`booktools.editions.site_url`).
 """
 
 from pathlib import PurePosixPath
 
 from docutils import nodes
-from sphinx.errors import ExtensionError
 from sphinx.util.nodes import split_explicit_title
+
+from booktools.editions import repository_parts
 
 # The generated branch that Colab and Binder open
 NOTEBOOKS_BRANCH = "notebooks"
@@ -57,23 +59,6 @@ def published_path(source, kind="reader"):
     if kind == "student":
         return f"{language}/{STUDENT_FOLDER[language]}/{name}"
     return f"{language}/{name}"
-
-
-def repository_parts(url):
-    """(organisation, repository) of a GitHub repository's address."""
-    url = url.rstrip("/")
-    if not url.startswith("https://github.com/"):
-        raise ExtensionError(
-            "repository.url in _config.yml must be a GitHub repository"
-        )
-    org, repo = url.removeprefix("https://github.com/").split("/")[:2]
-    return org, repo
-
-
-def site_url(repository_url):
-    """The published book: GitHub Pages serves the repository's site there."""
-    org, repo = repository_parts(repository_url)
-    return f"https://{org.lower()}.github.io/{repo}"
 
 
 def launch_url(service, repository_url, launch, path):

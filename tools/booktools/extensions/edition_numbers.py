@@ -9,32 +9,14 @@ five or more digits with a thin space and leaves shorter ones ungrouped
 rewrites the pasted text of the Spanish edition that way, so the chapters'
 code and glue calls stay the same in both editions.
 
-The reader notebooks (``tools/reader_notebooks.py``) resolve the same roles
-with :func:`localise`, so a number reads the same in the book and in Colab.
+The rule is :func:`booktools.editions.localise`; the reader notebooks
+(:mod:`booktools.notebooks.commonmark`) resolve the same roles with it, so a
+number reads the same in the book and in Colab.
 """
-
-import re
 
 from docutils import nodes
 
-# A comma-grouped integer part, as Python's "," format spec writes it
-COMMA_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
-# U+202F NARROW NO-BREAK SPACE: a thin space that never breaks the number
-THIN_SPACE = "\u202f"
-
-
-def localise(text, language):
-    """``text`` with its comma-grouped numbers written by ``language``'s rule."""
-    if language != "es":
-        return text
-
-    def regroup(match):
-        digits = match.group().replace(",", "")
-        if len(digits) < 5:
-            return digits
-        return match.group().replace(",", THIN_SPACE)
-
-    return COMMA_GROUPED.sub(regroup, text)
+from booktools.editions import localise
 
 
 def localise_pasted_text(app, doctree):

@@ -15,7 +15,7 @@ the chapter's own plotting code on inputs whose answer is known.
 
 To accept an intended change to a figure, re-run the chapter
 (``make execute``): the stored PNG becomes the new reference.
-pyproject.toml loads the plugin (``-p figure_checks``).
+pyproject.toml loads the plugin (``-p booktools.testing.figure_checks``).
 """
 
 import base64
@@ -25,7 +25,8 @@ from pathlib import Path
 from matplotlib.testing.compare import compare_images
 from nbval.plugin import IPyNbCell
 
-ROOT = Path(__file__).resolve().parent.parent
+from booktools import ROOT
+
 FAILURES = ROOT / "_build" / "figure-checks"
 
 # Root-mean-square difference allowed between the stored and the redrawn

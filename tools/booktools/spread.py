@@ -15,7 +15,7 @@ run appends its rows to the CSV (chapter, quantity, seed, value, epochs, cpu,
 date), so an interrupted measurement keeps what it finished; a seed already
 in the CSV for the same chapter and epochs is not run again.
 
-    python tools/spread.py [--seeds-one-epoch 20] [--seeds-ten-epochs 5]
+    python -m booktools.spread [--seeds-one-epoch 20] [--seeds-ten-epochs 5]
                            [--jobs N] [--csv PATH]
 """
 
@@ -35,7 +35,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+from booktools import ROOT
+
 CSV = ROOT / "assets" / "data" / "seed-spread.csv"
 FIELDS = ["chapter", "quantity", "seed", "value", "epochs", "cpu", "date"]
 CHAPTERS = {
@@ -45,13 +46,12 @@ CHAPTERS = {
 }
 SEED = re.compile(r"keras\.utils\.set_random_seed\(\d+\)")
 
-# Run before a chapter's code: offline MNIST (tools/mnist_offline.py), figures
+# Run before a chapter's code: offline MNIST (booktools.mnist_offline), figures
 # off screen, and a `glue` that does nothing (the run's names are read
 # directly, REPORT below).
 PRELUDE = """\
 import sys, types, warnings
-sys.path.insert(0, {tools!r})
-import mnist_offline
+from booktools import mnist_offline
 mnist_offline.install()
 import matplotlib
 matplotlib.use("Agg")
@@ -128,14 +128,13 @@ def chapter_script(
         code, changed = re.subn(*ONE_EPOCH, code, flags=re.MULTILINE)
         if changed != 1:
             raise ValueError(f"chapter {chapter}: no `epochs = 10` line")
-    prelude = PRELUDE.format(tools=str(ROOT / "tools"))
     if report is None:
         results = ", ".join(
             f"{quantity!r}: float({expression})"
             for quantity, expression in REPORT[chapter].items()
         )
         report = f"print(json.dumps({{{results}}}))\n"
-    return f"{prelude}\n{change}\n{code}\n\nimport json\n{report}"
+    return f"{PRELUDE}\n{change}\n{code}\n\nimport json\n{report}"
 
 
 def run(chapter, seed, one_epoch, threads, workdir):

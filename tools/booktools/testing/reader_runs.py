@@ -1,7 +1,7 @@
 """A pytest plugin: the reader and student notebooks run as readers run them.
 
 A reader does not open the chapter's source notebook: Colab, Binder and the
-download button give the generated reader notebook (tools/reader_notebooks.py),
+download button give the generated reader notebook (booktools.notebooks),
 and a teacher hands out the student notebook.  ``make test`` generates both
 into ``_build/reader-run/`` and this plugin executes each chapter there, with
 nbval's cell-by-cell comparison, in the kernel of the slim environment that
@@ -35,12 +35,11 @@ Each chapter and edition is one run in one kernel:
 
 So chapter 2's ten epochs are trained once per edition, as before, and every
 reader and student notebook runs from top to bottom.  pyproject.toml loads
-the plugin (``-p reader_runs``).
+the plugin (``-p booktools.testing.reader_runs``).
 """
 
 import ast
 import functools
-import math
 import os
 import re
 from collections import defaultdict
@@ -52,29 +51,29 @@ from jupyter_client.kernelspec import NoSuchKernel
 from nbval.kernel import RunningKernel
 from nbval.plugin import IPyNbCell, IPyNbFile, find_metadata_tags
 
-from launch_links import published_path
-from reader_notebooks import (
-    ROOT,
-    TEXT,
-    bound_names,
-    chapters,
-    glued_values,
-    section,
-    tags,
+from booktools import ROOT
+from booktools.extensions.launch_links import published_path
+from booktools.notebooks.cells import glued_values, section, tags
+from booktools.notebooks.publish import chapters
+from booktools.notebooks.reader import bound_names
+from booktools.notebooks.words import TEXT
+from booktools.testing.glue_checks import (
+    glue_calls,
+    glue_problems,
+    thresholds,
 )
 
 # Where `make test` generates the notebooks it runs (READER_RUN)
 RUN_FOLDER = ROOT / os.environ.get("READER_RUN", "_build/reader-run")
 # The kernelspec the Makefile installs into the slim environment
 KERNEL = "book-reader"
-NUMBER = re.compile(r"^(?:np\.\w+\()?(-?[\d.]+(?:e[-+]?\d+)?)\)?$")
 MISSING_NAME = re.compile(r"^name '(?P<name>\w+)' is not defined$")
 # Run in the kernel first: it must be the reader's, not the book's
 READERS_KERNEL = """\
 import importlib.util as _util
 _found = [
     _name
-    for _name in ("myst_nb", "jupyter_book", "reader_notebooks", "build_book")
+    for _name in ("myst_nb", "jupyter_book", "booktools")
     if _util.find_spec(_name)
 ]
 assert not _found, f"the reader's kernel can import {_found}"
@@ -101,72 +100,6 @@ def pytest_collect_file(file_path, parent):
         # A student notebook: its chapter's reader run executes it
         return []
     return [ChapterRun.from_parent(parent, path=file_path, source=source)]
-
-
-def glue_calls(source):
-    """(name, expression) of every ``glue("name", expression, …)`` call."""
-    return [
-        (node.args[0].value, ast.unparse(node.args[1]))
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "glue"
-        and len(node.args) >= 2
-        and isinstance(node.args[0], ast.Constant)
-    ]
-
-
-def thresholds(notebook):
-    """Expression -> threshold of every ``assert expression > number``."""
-    found = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        for node in ast.walk(ast.parse(cell.source)):
-            if (
-                isinstance(node, ast.Assert)
-                and isinstance(node.test, ast.Compare)
-                and len(node.test.ops) == 1
-                and isinstance(node.test.ops[0], ast.Gt | ast.GtE)
-                and isinstance(node.test.comparators[0], ast.Constant)
-            ):
-                found[ast.unparse(node.test.left)] = node.test.comparators[
-                    0
-                ].value
-    return found
-
-
-def number(text):
-    match = NUMBER.match(text.strip())
-    return float(match.group(1)) if match else None
-
-
-def glue_problems(glued, stored, exempt, limits):
-    """What is wrong with the values a run glued: ``glued`` maps each name
-    to (expression, text/plain of its value)."""
-    problems = []
-    for name, (expression, text) in glued.items():
-        expected = "".join(stored[name]["text/plain"])
-        if not exempt:
-            if text != expected:
-                problems.append(
-                    f"{name}: the run glues {text}, stored {expected}"
-                )
-            continue
-        value = number(text)
-        if value is None or not math.isfinite(value):
-            problems.append(f"{name}: the run glues {text}, not a number")
-            continue
-        if expression in limits:
-            limit = limits[expression]
-            reference = number(expected)
-            if value <= limit or abs(value - reference) > reference - limit:
-                problems.append(
-                    f"{name}: the run glues {value}, the stored run "
-                    f"{reference}; the chapter's threshold {limit} allows "
-                    f"at most {reference - limit:.4g} between them"
-                )
-    return problems
 
 
 class ChapterRun(IPyNbFile):

@@ -1,0 +1,2 @@
+"""The book's Sphinx extensions, loaded by their module paths
+(``sphinx.extra_extensions`` in `_config.yml`)."""
