@@ -419,7 +419,7 @@ def test_student_notebook_holds_no_solution(built_book, notebook):
     ]
     assert len(stubs) == len(runs)
     assert all(not c.outputs and c.execution_count is None for c in stubs)
-    description = reader_notebooks.TEXT[language]["description"]
+    description = TEXT[language]["description"]
     for cell in markdown_cells(student):
         # The only folded text left is a figure's description
         summaries = re.findall(r"<summary>(.*?)</summary>", cell.source)
