@@ -152,6 +152,8 @@ def test_glued_numbers_follow_the_edition_number_rule(built_book, notebook):
         if number_problems(text, language)
     ]
     assert not problems
+    # A negative number reads with a minus sign, not a hyphen
+    assert not [text for text in pasted if re.search(r"(?<![\w.])-\d", text)]
 
 
 def site_pages(html, language):

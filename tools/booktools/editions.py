@@ -25,6 +25,9 @@ from booktools import ROOT
 COMMA_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 # U+202F NARROW NO-BREAK SPACE: a thin space that never breaks the number
 THIN_SPACE = "\u202f"
+# A hyphen right before a digit, at the start of a number: its minus sign
+HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=\d)")
+MINUS = "\u2212"
 
 
 def config():
@@ -100,7 +103,10 @@ def localise(text, language):
     English writes them).  Spanish, as the RAE recommends, groups the digits
     of numbers of five or more digits with a thin space and leaves shorter
     ones ungrouped (242 062, but 1764), with the decimal point either way.
+    Both editions print a negative number with a minus sign (−0.0035), not
+    the hyphen Python's formatting writes.
     """
+    text = HYPHEN_MINUS.sub(MINUS, text)
     if language != "es":
         return text
 
