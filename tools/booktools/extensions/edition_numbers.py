@@ -32,4 +32,10 @@ def localise_pasted_text(app, doctree):
 
 def setup(app):
     app.connect("doctree-read", localise_pasted_text)
+    # A value glued in another notebook is pasted only when references are
+    # resolved, after doctree-read
+    app.connect(
+        "doctree-resolved",
+        lambda app, doctree, docname: localise_pasted_text(app, doctree),
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}
