@@ -408,19 +408,31 @@ def test_student_notebook_installs_pinned_otter_and_hides_the_hidden_tests(
 
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_guide_links_each_assignment_the_site_serves(built, language):
+    """Each assignment's student notebook and autograder, linked from the
+    guide's page (<site>/<language>/<guide>.html) to the files the site
+    serves, and the solutions not served."""
     guide = (ROOT / GUIDES[language]).read_text("utf-8")
-    site = built.parent / "html" / "assignments" / language
-    stems = [stem for stem, (lang, _) in SOURCES.items() if lang == language]
-    for stem in stems:
-        for name in (
-            f"{stem}.ipynb",
-            f"{stem}-autograder.zip",
-            f"{stem}-colab.zip",
-        ):
-            assert (site / name).is_file(), name
+    html = built.parent / "html"
+    page = html / language / GUIDES[language].removesuffix(".md")
+    linked = {
+        (page.parent / href).resolve()
+        for href in re.findall(r'href="([^"]*assignments/[^"]+)"', guide)
+    }
+    served = html / "assignments" / language
+    for stem, (lang, _) in SOURCES.items():
+        if lang != language:
+            continue
         for name in (f"{stem}.ipynb", f"{stem}-autograder.zip"):
-            assert f'href="../assignments/{language}/{name}"' in guide, name
-    assert not (site / "solutions").exists()
+            assert served / name in linked, name
+        assert (served / f"{stem}-colab.zip").is_file()
+    assert all(path.is_file() for path in linked), linked
+    assert not (served / "solutions").exists()
+    pin = re.search(
+        r"^otter-grader==\S+$",
+        (ROOT / "requirements.txt").read_text("utf-8"),
+        re.M,
+    ).group()
+    assert set(re.findall(r"otter-grader==\S+?(?=`|\))", guide)) == {pin}
 
 
 def test_dropout_assignment_uses_the_settings_the_guide_states():
