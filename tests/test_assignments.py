@@ -22,7 +22,6 @@ import zipfile
 
 import nbformat
 import pytest
-import yaml
 from nbclient import NotebookClient
 
 from booktools import assignments

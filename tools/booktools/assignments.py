@@ -30,10 +30,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import yaml
-
-from booktools import ROOT
-from booktools.editions import config, site_url
+from booktools import ROOT, editions
 
 SOURCES = ROOT / "assignments"
 SITE_PLACEHOLDER = "@@SITE@@"
@@ -70,7 +67,8 @@ def master_text(source):
         + [f"\n  - {pin}" for pin in grading_requirements()]
     )
     return json.dumps(notebook, ensure_ascii=False).replace(
-        SITE_PLACEHOLDER, site_url(config()["repository"]["url"])
+        SITE_PLACEHOLDER,
+        editions.site_url(editions.config()["repository"]["url"]),
     )
 
 
