@@ -54,7 +54,7 @@ export CHROMIUM
 # pinned by package-lock.json): npm installs them when they change.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: html notebooks test test-notebooks compat bench spread lint format execute model clean
+.PHONY: html notebooks assignments test test-notebooks compat bench spread lint format execute model clean
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -111,9 +111,17 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-# Both editions, Spanish and English, into _build/html/es and _build/html/en
-html: $(STAMP) $(NODE_STAMP)
+# Both editions, Spanish and English, into _build/html/es and _build/html/en,
+# with the teacher's guide's assignments (make assignments)
+html: $(STAMP) $(NODE_STAMP) assignments
 	$(BIN)/python -m booktools.build_book
+
+# The teacher's guide's assignments as Otter-Grader notebooks: `otter assign`
+# on each source in assignments/<language>/ writes the student notebook and
+# the autograder zip into _build/assignments/<language>/, and the site serves
+# them from _build/html/assignments/ (booktools.assignments).
+assignments: $(STAMP)
+	$(BIN)/python -m booktools.assignments _build
 
 # The reader and student notebooks alone, into _build/notebooks (make html
 # writes them too): each chapter as Colab, Binder and a download give it.
