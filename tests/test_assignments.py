@@ -257,7 +257,9 @@ def graded(built, tmp_path_factory, request):
     needed = {
         (KINDS[item.originalname], item.callspec.params["stem"])
         for item in request.session.items
-        if item.module is request.module and item.originalname in KINDS
+        # nbval's items (the reader runs) belong to no Python module
+        if getattr(item, "module", None) is request.module
+        and item.originalname in KINDS
     }
     work = tmp_path_factory.mktemp("graded")
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
