@@ -41,6 +41,8 @@ model.fit(
     y_train,
     batch_size=batch_size,
     epochs=epochs,
+    # Like the post, validate on the test set. With your own data, set aside a
+    # validation set (validation_split=0.1) and keep the test set for the end.
     validation_data=(x_test, y_test),
 )
 score = model.evaluate(x_test, y_test, verbose=0)

@@ -41,6 +41,8 @@ model.fit(
     y_train,
     batch_size=batch_size,
     epochs=epochs,
+    # Como el artículo, valida con el test. Con tus datos, separa un conjunto
+    # de validación (validation_split=0.1) y reserva el test para el final.
     validation_data=(x_test, y_test),
 )
 score = model.evaluate(x_test, y_test, verbose=0)
