@@ -19,7 +19,9 @@ from docutils import nodes
 from booktools.editions import localise
 
 
-def localise_pasted_text(app, doctree):
+def localise_pasted_text(app, doctree, docname):
+    """Every glued value of a page, once its references are resolved: a value
+    glued in another notebook is pasted only then, after doctree-read."""
     language = app.config.language
     for node in doctree.findall(nodes.inline):
         if "pasted-text" not in node["classes"]:
@@ -31,11 +33,5 @@ def localise_pasted_text(app, doctree):
 
 
 def setup(app):
-    app.connect("doctree-read", localise_pasted_text)
-    # A value glued in another notebook is pasted only when references are
-    # resolved, after doctree-read
-    app.connect(
-        "doctree-resolved",
-        lambda app, doctree, docname: localise_pasted_text(app, doctree),
-    )
+    app.connect("doctree-resolved", localise_pasted_text)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
