@@ -158,14 +158,17 @@ bench: $(STAMP)
 	$(BIN)/python -m booktools.bench_tests
 
 # A benchmark, not a test: train the chapters' checked networks over many
-# seeds (booktools.spread) and add the results to assets/data/seed-spread.csv.
-# JOBS runs at a time (default 1: TensorFlow already uses every core); SEEDS
-# for the one-epoch networks, LONG_SEEDS for chapter 2's ten-epoch network.
+# seeds (booktools.spread) and add the results to assets/data/seed-spread.csv,
+# and the reduced network of autograded assignment 3 to
+# assets/data/assignment-spread.csv.  JOBS runs at a time (default 1:
+# TensorFlow already uses every core); SEEDS for the one-epoch networks and
+# assignment 3, LONG_SEEDS for chapter 2's ten-epoch network.
 SEEDS ?= 20
 LONG_SEEDS ?= 5
 spread: $(STAMP)
 	$(BIN)/python -m booktools.spread --jobs $(if $(filter command line,$(origin JOBS)),$(JOBS),1) \
-		--seeds-one-epoch $(SEEDS) --seeds-ten-epochs $(LONG_SEEDS)
+		--seeds-one-epoch $(SEEDS) --seeds-ten-epochs $(LONG_SEEDS) \
+		--assignment-seeds $(SEEDS)
 
 # The reader's kernel, where Jupyter looks for kernels
 test test-notebooks: export JUPYTER_PATH := $(CURDIR)/$(READER_VENV)/share/jupyter

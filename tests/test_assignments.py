@@ -11,23 +11,29 @@ side, one per test worker, as soon as the first test asks for one, the
 longest first.
 """
 
+import ast
 import concurrent.futures
+import csv
 import json
 import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from booktools import assignments
+from booktools import assignments, spread
 from booktools.editions import config, localise, site_url
 from conftest import IDENTIFIERS, ROOT
 from test_editions import code_tokens, in_english, names_defined
+from test_thresholds import MIN_MARGIN, MIN_SDS
 
 SOURCES = {
     path.stem: (language, path) for language, path in assignments.sources()
@@ -35,6 +41,7 @@ SOURCES = {
 TWINS = [
     ("01-nucleos-3x3", "01-3x3-kernels"),
     ("02-tabla-de-tamanos", "02-table-of-sizes"),
+    ("03-validar-sin-tocar-el-test", "03-validation-without-the-test-set"),
     ("04-sin-dropout", "04-without-dropout"),
     ("05-digito-a-digito", "05-digit-by-digit"),
 ]
@@ -74,6 +81,27 @@ MISTAKES = {
         ],
         2 + 1,
     ),
+    # validated on the test set, as chapter 2 does: the checkpoint keeps
+    # the best epoch on the test set, not on x_validacion (q2's hidden
+    # test); q1, both public points and q3's hidden test pass
+    "03-validar-sin-tocar-el-test": (
+        [
+            (
+                "validation_data=(x_validacion, onehot_validacion)",
+                "validation_data=(x_test, onehot_test)",
+            )
+        ],
+        2 + 1 + 3,
+    ),
+    "03-validation-without-the-test-set": (
+        [
+            (
+                "validation_data=(x_validation, validation_onehot)",
+                "validation_data=(x_test, test_onehot)",
+            )
+        ],
+        2 + 1 + 3,
+    ),
     # one epoch, as in chapter 1, to save time: q3 gets nothing
     "04-sin-dropout": ([("epochs=10", "epochs=1")], 2 + 2),
     "04-without-dropout": ([("epochs=10", "epochs=1")], 2 + 2),
@@ -102,6 +130,11 @@ MISTAKES = {
 # A student's `grader.check`: a question, a right answer, a wrong one (a
 # plausible slip the public tests catch) and words of the message the
 # student must read, in the edition's language.
+SETS = (
+    "import numpy as np\n\n"
+    "{0} = np.zeros((5000, 28, 28{4}))\n{1} = np.zeros((5000, 10))\n"
+    "{2} = np.zeros((5000, 28, 28{4}))\n{3} = np.zeros((5000, 10))"
+)
 COUNTS = "np.array([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])"
 CHECKS = {
     "01-nucleos-3x3": (
@@ -127,6 +160,40 @@ CHECKS = {
         "def output_size(W, K, P, S):\n    return (W - K + 2 * P) // S + 1",
         "def output_size(W, K, P, S):\n    return (W - K + 2 * P) / S + 1",
         "must return a whole number",
+    ),
+    # the public test checks shapes only: arrays of zeros stand for the
+    # images, and the slip is images not reshaped to 28×28×1
+    "03-validar-sin-tocar-el-test": (
+        "q1",
+        SETS.format(
+            "x_validacion",
+            "onehot_validacion",
+            "x_entrenamiento",
+            "onehot_entrenamiento",
+            ", 1",
+        ),
+        SETS.format(
+            "x_validacion",
+            "onehot_validacion",
+            "x_entrenamiento",
+            "onehot_entrenamiento",
+            "",
+        ),
+        "deben tener la forma (5000, 28, 28, 1)",
+    ),
+    "03-validation-without-the-test-set": (
+        "q1",
+        SETS.format(
+            "x_validation",
+            "validation_onehot",
+            "x_train",
+            "train_onehot",
+            ", 1",
+        ),
+        SETS.format(
+            "x_validation", "validation_onehot", "x_train", "train_onehot", ""
+        ),
+        "must have the shape (5000, 28, 28, 1)",
     ),
     "04-sin-dropout": (
         "q2",
@@ -184,7 +251,19 @@ def otter_run(autograder, submission, output):
     )
     seconds = time.perf_counter() - start
     results = json.loads((output / "results.json").read_text("utf-8"))
+    graded_nothing(results, submission)
     return sum(t["score"] for t in results["tests"] if "score" in t), seconds
+
+
+def graded_nothing(results, submission):
+    """Fail if Otter could not grade at all: then it reports, instead of the
+    questions, its own "Autograder Failed" and "Autograder Exception"."""
+    failures = [
+        test["output"]
+        for test in results["tests"]
+        if test["name"].startswith("Autograder")
+    ]
+    assert not failures, f"{submission}: " + "\n".join(failures)
 
 
 def wrong_submission(solution, stem, path):
@@ -437,16 +516,18 @@ def test_guide_links_each_assignment_the_site_serves(built, language):
 def test_dropout_assignment_uses_the_settings_the_guide_states():
     """The autograder's run of the dropout assignment is the book's answer
     key (test_solution_gets_full_marks): the guide states its settings."""
-    for stem, images, epochs, last in (
+    for stem, images, test_images, epochs, last in (
         (
             "04-sin-dropout",
             "{} imágenes",
+            "sus {} primeras imágenes",
             "{} épocas",
             "las tres últimas épocas",
         ),
         (
             "04-without-dropout",
             "{} images",
+            "its first {} images",
             "{} epochs",
             "the last three epochs",
         ),
@@ -455,12 +536,182 @@ def test_dropout_assignment_uses_the_settings_the_guide_states():
         code = "\n".join(
             c.source for c in source_cells(stem) if c.cell_type == "code"
         )
-        assert code.count("[:6000]") == 2 and code.count("epochs=10") == 1
+        assert code.count("[:3000]") == 2 and code.count("[:2000]") == 2
+        assert code.count("epochs=10") == 1
         assert "[-3:]" in code and "set_random_seed(42)" in code
         guide = " ".join((ROOT / GUIDES[language]).read_text("utf-8").split())
         for phrase in (
-            images.format(localise(f"{6000:,}", language)),
+            images.format(localise(f"{3000:,}", language)),
+            test_images.format(localise(f"{2000:,}", language)),
             epochs.format(10),
             last,
         ):
             assert phrase in guide, phrase
+
+
+def hidden_floors(stem):
+    """What an assignment's tests hold above a number: each
+    ``assert name > number`` of its test cells, as ``{name: number}``."""
+    floors = {}
+    for cell in source_cells(stem):
+        if "# BEGIN TEST CONFIG" not in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if (
+                isinstance(node, ast.Assert)
+                and isinstance(node.test, ast.Compare)
+                and isinstance(node.test.ops[0], ast.Gt)
+                and isinstance(node.test.left, ast.Name)
+                and isinstance(node.test.comparators[0], ast.Constant)
+            ):
+                floors[node.test.left.id] = node.test.comparators[0].value
+    return floors
+
+
+def measured(number):
+    """What `make spread` measured for an assignment, at the epochs its
+    solution trains for: ``{quantity: {seed: value}}``."""
+    epochs = spread.assignment_epochs(number)
+    values = {}
+    with spread.ASSIGNMENT_CSV.open(newline="", encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            if (
+                int(row["assignment"]) == number
+                and int(row["epochs"]) == epochs
+            ):
+                values.setdefault(row["quantity"], {})[int(row["seed"])] = (
+                    float(row["value"])
+                )
+    return values
+
+
+def assert_well_below(threshold, values, what):
+    """The thresholds' rule (tests/test_thresholds.py): at least MIN_SDS
+    standard deviations, and at least MIN_MARGIN, below the measured mean."""
+    assert len(values) >= 5, f"{what}: only {len(values)} runs"
+    mean, sd = statistics.mean(values), statistics.stdev(values)
+    assert threshold <= mean - max(MIN_SDS * sd, MIN_MARGIN), (
+        f"{what}: mean {mean:.4f}, sd {sd:.4f} over {len(values)} seeds"
+    )
+
+
+# Assignment 3 trains a reduced version of chapter 2's network, for which
+# no chapter threshold holds: its floor on the test accuracy was measured
+# for it (`make spread`, assets/data/assignment-spread.csv).
+@pytest.mark.parametrize(
+    "stem",
+    ["03-validar-sin-tocar-el-test", "03-validation-without-the-test-set"],
+)
+def test_assignment_3_threshold_sits_well_below_the_measured_spread(stem):
+    language, _ = SOURCES[stem]
+    ((name, threshold),) = hidden_floors(stem).items()
+    assert IDENTIFIERS.get(name, name) == "test_accuracy"
+    epochs = spread.assignment_epochs(3)
+    code = "\n".join(c.source for c in source_cells(stem))
+    assert f"epochs={epochs}," in code
+    values = list(measured(3)["test_accuracy"].values())
+    assert len(values) >= 20, f"only {len(values)} runs"
+    assert_well_below(threshold, values, "test accuracy")
+    # The guide states the version the notebook trains, and its threshold
+    guide = " ".join((ROOT / GUIDES[language]).read_text("utf-8").split())
+    words = {"es": "durante {} épocas", "en": "for {} epochs"}[language]
+    assert words.format(epochs) in guide
+    assert localise(f"{threshold}", language) in guide
+
+
+def dropout_factor(stem):
+    """How many times wider assignment 4's hidden test wants the gap
+    without dropout than with it: the 2 of ``without >= 2 * with > 0``."""
+    for cell in source_cells(stem):
+        if "# BEGIN TEST CONFIG" not in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if (
+                isinstance(node, ast.Compare)
+                and [type(op) for op in node.ops] == [ast.GtE, ast.Gt]
+                and isinstance(node.comparators[0], ast.BinOp)
+                and isinstance(node.comparators[0].left, ast.Constant)
+                and isinstance(node.comparators[1], ast.Constant)
+                and node.comparators[1].value == 0
+            ):
+                return node.comparators[0].left.value
+    raise AssertionError(f"{stem}: no `without >= k * with > 0` test")
+
+
+@pytest.mark.parametrize("stem", ["04-sin-dropout", "04-without-dropout"])
+def test_assignment_4_claim_holds_well_within_the_measured_spread(stem):
+    """Assignment 4's hidden test, gap without dropout >= k * gap with
+    dropout > 0, holds by the thresholds' rule over the measured seeds."""
+    factor = dropout_factor(stem)
+    gaps = measured(4)
+    with_dropout, without = gaps["gap_with"], gaps["gap_without"]
+    assert with_dropout.keys() == without.keys()
+    assert_well_below(0, list(with_dropout.values()), "gap with dropout")
+    assert_well_below(
+        0,
+        [without[seed] - factor * with_dropout[seed] for seed in without],
+        f"gap without dropout - {factor} × gap with dropout",
+    )
+
+
+def test_the_same_source_gives_the_same_files_byte_for_byte(tmp_path):
+    """`otter assign` numbers nothing the same way twice (random cell ids,
+    the build's time in the zips): booktools.assignments makes them stable."""
+    _, source = SOURCES["02-tabla-de-tamanos"]
+    first = assignments.assign(source, "es", tmp_path / "first")
+    second = assignments.assign(source, "es", tmp_path / "second")
+    for one, other in zip(first, second, strict=True):
+        assert one.read_bytes() == other.read_bytes(), one.name
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_guides_grading_loop_grades_a_folder_of_submissions(
+    built, language, tmp_path
+):
+    """The guide's loop for grading a class without Docker, typed in a
+    terminal as the guide writes it: each submission in the folder gets its
+    results.json (two untouched notebooks of the guide's assignment: no
+    marks)."""
+    guide = " ".join((ROOT / GUIDES[language]).read_text("utf-8").split())
+    (loop,) = re.findall(r"`(for \w+ in [^`]+; done)`", guide)
+    folder, autograder = re.fullmatch(
+        r"for \w+ in (\w+)/\*\.ipynb; do .* -a (\S+\.zip) .*", loop
+    ).groups()
+    stem = autograder.removesuffix("-autograder.zip")
+    assert SOURCES[stem][0] == language
+    shutil.copy(built / language / autograder, tmp_path)
+    (tmp_path / folder).mkdir()
+    for name in ("ana", "luis"):
+        shutil.copy(
+            built / language / f"{stem}.ipynb",
+            tmp_path / folder / f"{name}.ipynb",
+        )
+    subprocess.run(
+        ["bash", "-c", loop],
+        cwd=tmp_path,
+        env={
+            **kernel_environment(),
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        },
+        check=True,
+        capture_output=True,
+    )
+    for name in ("ana", "luis"):
+        (path,) = tmp_path.glob(f"*/{name}/results.json")
+        results = json.loads(path.read_text("utf-8"))
+        graded_nothing(results, name)
+        tests = results["tests"]
+        assert tests and sum(t.get("score", 0) for t in tests) == 0
+
+
+@pytest.mark.parametrize("stem", sorted(SOURCES))
+def test_test_messages_hold_no_double_quotes(stem):
+    """Otter pastes each test's success and failure messages between double
+    quotes into the test file it writes, unescaped: a double quote inside
+    one breaks the whole question (a SyntaxError at grading)."""
+    for cell in source_cells(stem):
+        config = re.search(
+            r'^""" # BEGIN TEST CONFIG\n(.*?)^"""', cell.source, re.M | re.S
+        )
+        if cell.cell_type == "code" and config:
+            assert '"' not in config.group(1), config.group(1)

@@ -19,6 +19,10 @@ and the site serves everything but the solutions from
 ``_build/html/assignments/<language>/``.  The sources write the published
 site's address as ``@@SITE@@``; it is filled in from ``repository.url`` in
 ``_config.yml``, the one place where the address is written.
+
+The same sources give the same files, byte for byte: `otter assign` gives
+each cell a random id and each zip entry the time of the build, so the
+notebooks get ids numbered in order and the zips a fixed date.
 """
 
 import argparse
@@ -35,6 +39,8 @@ from booktools import ROOT, editions
 SOURCES = ROOT / "assignments"
 SITE_PLACEHOLDER = "@@SITE@@"
 SITE_FOLDER = "assignments"
+# The date of every file in the zips (the earliest a zip can hold)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 # What a grading container installs beside Otter (`otter grade` with
@@ -88,6 +94,29 @@ def public_tests(student_notebook):
     return notebook["metadata"]["otter"]["tests"]
 
 
+def numbered_ids(path):
+    """Rewrite a notebook with its cells' ids numbered in order."""
+    notebook = json.loads(path.read_text("utf-8"))
+    for number, cell in enumerate(notebook["cells"]):
+        cell["id"] = f"cell-{number}"
+    path.write_text(
+        json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", "utf-8"
+    )
+
+
+def write_zip(path, files, modes=None):
+    """A zip of ``{name: bytes}``, in name order, every file dated ZIP_DATE;
+    ``modes`` gives a file's permissions (``run_autograder`` is a program),
+    else it may be read and written."""
+    modes = modes or {}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = modes.get(name, 0o644) << 16
+            archive.writestr(info, data)
+
+
 def assign(source, language, output):
     """Run ``otter assign`` on one source; write its files into ``output``.
 
@@ -117,16 +146,29 @@ def assign(source, language, output):
         dist = work / "dist"
         student = output / f"{name}.ipynb"
         shutil.copyfile(dist / "student" / master.name, student)
-        (autograder_zip,) = (dist / "autograder").glob("*.zip")
-        autograder = output / f"{name}-autograder.zip"
-        shutil.copyfile(autograder_zip, autograder)
         solution = output / "solutions" / master.name
         shutil.copyfile(dist / "autograder" / master.name, solution)
+        (autograder_zip,) = (dist / "autograder").glob("*.zip")
+        with zipfile.ZipFile(autograder_zip) as archive:
+            graded = {i.filename: archive.read(i) for i in archive.infolist()}
+            modes = {
+                i.filename: i.external_attr >> 16 & 0o777
+                for i in archive.infolist()
+                if i.external_attr >> 16
+            }
+    for notebook in (student, solution):
+        numbered_ids(notebook)
+    autograder = output / f"{name}-autograder.zip"
+    write_zip(autograder, graded, modes)
     colab = output / f"{name}-colab.zip"
-    with zipfile.ZipFile(colab, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.write(student, student.name)
-        for question, test in sorted(public_tests(student).items()):
-            archive.writestr(f"tests/{question}.py", test)
+    write_zip(
+        colab,
+        {student.name: student.read_bytes()}
+        | {
+            f"tests/{question}.py": test.encode("utf-8")
+            for question, test in public_tests(student).items()
+        },
+    )
     return student, autograder, colab, solution
 
 

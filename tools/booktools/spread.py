@@ -15,8 +15,15 @@ run appends its rows to the CSV (chapter, quantity, seed, value, epochs, cpu,
 date), so an interrupted measurement keeps what it finished; a seed already
 in the CSV for the same chapter and epochs is not run again.
 
+The autograded assignments whose hidden tests check a trained result
+(assignment 3's test accuracy, assignment 4's gaps with and without
+dropout) are measured the same way, from their solution's code (the English
+source in assignments/en/, without Otter's cells), into a CSV of their own
+(assignment, quantity, seed, value, epochs, cpu, date);
+tests/test_assignments.py holds their thresholds to it.
+
     python -m booktools.spread [--seeds-one-epoch 20] [--seeds-ten-epochs 5]
-                           [--jobs N] [--csv PATH]
+                           [--assignment-seeds 20] [--jobs N] [--csv PATH]
 """
 
 import argparse
@@ -87,6 +94,24 @@ REPORT = {
         "prepared_seven_probability": "probability_7[1]",
     },
 }
+# The assignments measured, their quantities (as REPORT) and their CSV
+ENGLISH_ASSIGNMENTS = ROOT / "assignments" / "en"
+ASSIGNMENTS = {
+    3: ENGLISH_ASSIGNMENTS / "03-validation-without-the-test-set.ipynb",
+    4: ENGLISH_ASSIGNMENTS / "04-without-dropout.ipynb",
+}
+ASSIGNMENT_REPORT = {
+    3: {"test_accuracy": "test_accuracy"},
+    4: {
+        "gap_with": "gap(history_with)",
+        "gap_without": "gap(history_without)",
+    },
+}
+ASSIGNMENT_CSV = ROOT / "assets" / "data" / "assignment-spread.csv"
+# Otter's cells, which a measurement leaves out: the Colab install, the
+# grader, and the tests
+OTTER_CELL = re.compile(r"otter|# BEGIN TEST CONFIG")
+
 # The epochs each chapter trains its checked network for
 EPOCHS = {1: 1, 2: 10, 3: 1}
 ONE_EPOCH = (r"^epochs = 10$", "epochs = 1")
@@ -137,16 +162,50 @@ def chapter_script(
     return f"{PRELUDE}\n{change}\n{code}\n\nimport json\n{report}"
 
 
-def run(chapter, seed, one_epoch, threads, workdir):
-    """Train once; return the reported quantities and the seconds it took."""
-    # Each run in a folder of its own: chapter 1 saves and deletes a model file
-    folder = Path(workdir) / f"chapter{chapter}-seed{seed}-one{one_epoch:d}"
+def assignment_epochs(number):
+    """The epochs the assignment's solution trains for (``epochs=N``)."""
+    code = ASSIGNMENTS[number].read_text(encoding="utf-8")
+    (epochs,) = set(re.findall(r"epochs=(\d+)", code))
+    return int(epochs)
+
+
+def assignment_script(number, seed):
+    """The assignment's solution as one script, with ``seed``, reporting
+    its ASSIGNMENT_REPORT quantities as JSON."""
+    notebook = nbformat.read(ASSIGNMENTS[number], as_version=4)
+    code = "\n\n".join(
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "code" and not OTTER_CELL.search(cell.source)
+    )
+    code, seeds = SEED.subn(f"keras.utils.set_random_seed({seed})", code)
+    if seeds != 1:
+        raise ValueError(f"assignment {number}: {seeds} seeds set, not 1")
+    results = ", ".join(
+        f"{quantity!r}: float({expression})"
+        for quantity, expression in ASSIGNMENT_REPORT[number].items()
+    )
+    return (
+        f"{PRELUDE}\n{code}\n\nimport json\nprint(json.dumps({{{results}}}))\n"
+    )
+
+
+def run(chapter, seed, one_epoch, threads, workdir, assignment=False):
+    """Train once; return the reported quantities and the seconds it took.
+
+    ``chapter`` is an assignment's number if ``assignment``."""
+    # Each run in a folder of its own: chapter 1 saves and deletes a model
+    # file, assignment 3 saves its best network
+    kind = "assignment" if assignment else "chapter"
+    folder = Path(workdir) / f"{kind}{chapter}-seed{seed}-one{one_epoch:d}"
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     values = run_script(
-        chapter_script(chapter, seed, one_epoch),
+        assignment_script(chapter, seed)
+        if assignment
+        else chapter_script(chapter, seed, one_epoch),
         folder,
-        f"chapter {chapter}, seed {seed}",
+        f"{kind} {chapter}, seed {seed}",
         TF_NUM_INTRAOP_THREADS=str(threads),
         TF_NUM_INTEROP_THREADS=str(threads),
         OMP_NUM_THREADS=str(threads),
@@ -183,13 +242,14 @@ def cpu_name():
     return platform.processor() or "unknown"
 
 
-def done_seeds(path):
-    """(chapter, epochs) -> the seeds the CSV already has."""
+def done_seeds(path, column="chapter"):
+    """(chapter, epochs) -> the seeds the CSV already has (``column``:
+    ``assignment`` in the assignments' CSV)."""
     done = {}
     if path.exists():
         with path.open(newline="", encoding="utf-8") as file:
             for row in csv.DictReader(file):
-                key = (int(row["chapter"]), int(row["epochs"]))
+                key = (int(row[column]), int(row["epochs"]))
                 done.setdefault(key, set()).add(int(row["seed"]))
     return done
 
@@ -217,12 +277,68 @@ def plan(seeds_one_epoch, seeds_ten_epochs):
     return runs
 
 
+def measure(runs, path, column, epochs_of, threads, jobs, workdir):
+    """Run ``runs`` ((number, seed, one_epoch), ``jobs`` at a time) and
+    append each one's quantities to the CSV at ``path``, whose first column
+    is ``column`` (chapter or assignment)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new_file = not path.exists()
+    cpu, today = cpu_name(), datetime.date.today().isoformat()
+    assignment = column == "assignment"
+    with (
+        path.open("a", newline="", encoding="utf-8") as file,
+        ThreadPoolExecutor(jobs) as pool,
+    ):
+        writer = csv.DictWriter(
+            file, [column, *FIELDS[1:]], lineterminator="\n"
+        )
+        if new_file:
+            writer.writeheader()
+        futures = [
+            (key, pool.submit(run, *key, threads, workdir, assignment))
+            for key in runs
+        ]
+        for count, ((number, seed, one_epoch), future) in enumerate(
+            futures, 1
+        ):
+            values, seconds = future.result()
+            n_epochs = 1 if one_epoch else epochs_of(number)
+            for quantity, value in values.items():
+                writer.writerow(
+                    {
+                        column: number,
+                        "quantity": quantity,
+                        "seed": seed,
+                        "value": f"{value:.6f}",
+                        "epochs": n_epochs,
+                        "cpu": cpu,
+                        "date": today,
+                    }
+                )
+            file.flush()
+            shown = ", ".join(f"{k}={v:.4f}" for k, v in values.items())
+            print(
+                f"[{count}/{len(runs)}] {column} {number}, {n_epochs} "
+                f"epoch(s), seed {seed}: {shown} ({seconds:.0f} s)",
+                flush=True,
+            )
+
+
+def assignment_seed_count(number, options):
+    """How many seeds an assignment is measured with, besides its own."""
+    if assignment_epochs(number) >= EPOCHS[2]:
+        return options.seeds_ten_epochs
+    return options.assignment_seeds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds-one-epoch", type=int, default=20)
     parser.add_argument("--seeds-ten-epochs", type=int, default=5)
+    parser.add_argument("--assignment-seeds", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--csv", type=Path, default=CSV)
+    parser.add_argument("--assignment-csv", type=Path, default=ASSIGNMENT_CSV)
     options = parser.parse_args()
     cores = os.cpu_count() or 1
     threads = max(1, cores // options.jobs)
@@ -235,53 +351,47 @@ def main():
         if seed
         not in done.get((chapter, 1 if one_epoch else EPOCHS[chapter]), ())
     ]
-    options.csv.parent.mkdir(parents=True, exist_ok=True)
-    new_file = not options.csv.exists()
-    cpu, today = cpu_name(), datetime.date.today().isoformat()
+    done = done_seeds(options.assignment_csv, "assignment")
+    assignment_runs = [
+        (number, seed, False)
+        for number in ASSIGNMENTS
+        # The solution's own seed (42), whose run the tests grade, and 1 to
+        # N, N as for chapter 2's ten epochs if the assignment trains for ten
+        for seed in (42, *range(1, assignment_seed_count(number, options) + 1))
+        if seed not in done.get((number, assignment_epochs(number)), ())
+    ]
     workdir = ROOT / "_build" / "spread"
     workdir.mkdir(parents=True, exist_ok=True)
     print(
-        f"{len(runs)} runs, {options.jobs} at a time with {threads} "
-        f"TensorFlow thread(s) each, on {cores} cores ({cpu})",
+        f"{len(runs) + len(assignment_runs)} runs, {options.jobs} at a time "
+        f"with {threads} TensorFlow thread(s) each, on {cores} cores "
+        f"({cpu_name()})",
         flush=True,
     )
     start = time.perf_counter()
-    with (
-        options.csv.open("a", newline="", encoding="utf-8") as file,
-        ThreadPoolExecutor(options.jobs) as pool,
-    ):
-        writer = csv.DictWriter(file, FIELDS, lineterminator="\n")
-        if new_file:
-            writer.writeheader()
-        futures = [
-            (key, pool.submit(run, *key, threads, workdir)) for key in runs
-        ]
-        for number, ((chapter, seed, one_epoch), future) in enumerate(
-            futures, 1
-        ):
-            values, seconds = future.result()
-            n_epochs = 1 if one_epoch else EPOCHS[chapter]
-            for quantity, value in values.items():
-                writer.writerow(
-                    {
-                        "chapter": chapter,
-                        "quantity": quantity,
-                        "seed": seed,
-                        "value": f"{value:.6f}",
-                        "epochs": n_epochs,
-                        "cpu": cpu,
-                        "date": today,
-                    }
-                )
-            file.flush()
-            shown = ", ".join(f"{k}={v:.4f}" for k, v in values.items())
-            print(
-                f"[{number}/{len(runs)}] chapter {chapter}, {n_epochs} "
-                f"epoch(s), seed {seed}: {shown} ({seconds:.0f} s)",
-                flush=True,
-            )
+    measure(
+        runs,
+        options.csv,
+        "chapter",
+        EPOCHS.get,
+        threads,
+        options.jobs,
+        workdir,
+    )
+    measure(
+        assignment_runs,
+        options.assignment_csv,
+        "assignment",
+        assignment_epochs,
+        threads,
+        options.jobs,
+        workdir,
+    )
     minutes = (time.perf_counter() - start) / 60
-    print(f"{len(runs)} runs in {minutes:.1f} min", flush=True)
+    print(
+        f"{len(runs) + len(assignment_runs)} runs in {minutes:.1f} min",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
