@@ -549,23 +549,25 @@ def test_dropout_assignment_uses_the_settings_the_guide_states():
             assert phrase in guide, phrase
 
 
+def nodes_of_test_cells(stem):
+    """Every syntax node of an assignment's test cells."""
+    for cell in source_cells(stem):
+        if "# BEGIN TEST CONFIG" in cell.source:
+            yield from ast.walk(ast.parse(cell.source))
+
+
 def hidden_floors(stem):
     """What an assignment's tests hold above a number: each
     ``assert name > number`` of its test cells, as ``{name: number}``."""
-    floors = {}
-    for cell in source_cells(stem):
-        if "# BEGIN TEST CONFIG" not in cell.source:
-            continue
-        for node in ast.walk(ast.parse(cell.source)):
-            if (
-                isinstance(node, ast.Assert)
-                and isinstance(node.test, ast.Compare)
-                and isinstance(node.test.ops[0], ast.Gt)
-                and isinstance(node.test.left, ast.Name)
-                and isinstance(node.test.comparators[0], ast.Constant)
-            ):
-                floors[node.test.left.id] = node.test.comparators[0].value
-    return floors
+    return {
+        node.test.left.id: node.test.comparators[0].value
+        for node in nodes_of_test_cells(stem)
+        if isinstance(node, ast.Assert)
+        and isinstance(node.test, ast.Compare)
+        and isinstance(node.test.ops[0], ast.Gt)
+        and isinstance(node.test.left, ast.Name)
+        and isinstance(node.test.comparators[0], ast.Constant)
+    }
 
 
 def measured(number):
@@ -621,20 +623,17 @@ def test_assignment_3_threshold_sits_well_below_the_measured_spread(stem):
 
 def dropout_factor(stem):
     """How many times wider assignment 4's hidden test wants the gap
-    without dropout than with it: the 2 of ``without >= 2 * with > 0``."""
-    for cell in source_cells(stem):
-        if "# BEGIN TEST CONFIG" not in cell.source:
-            continue
-        for node in ast.walk(ast.parse(cell.source)):
-            if (
-                isinstance(node, ast.Compare)
-                and [type(op) for op in node.ops] == [ast.GtE, ast.Gt]
-                and isinstance(node.comparators[0], ast.BinOp)
-                and isinstance(node.comparators[0].left, ast.Constant)
-                and isinstance(node.comparators[1], ast.Constant)
-                and node.comparators[1].value == 0
-            ):
-                return node.comparators[0].left.value
+    without dropout than with it: the k of ``without >= k * with > 0``."""
+    for node in nodes_of_test_cells(stem):
+        if (
+            isinstance(node, ast.Compare)
+            and [type(op) for op in node.ops] == [ast.GtE, ast.Gt]
+            and isinstance(node.comparators[0], ast.BinOp)
+            and isinstance(node.comparators[0].left, ast.Constant)
+            and isinstance(node.comparators[1], ast.Constant)
+            and node.comparators[1].value == 0
+        ):
+            return node.comparators[0].left.value
     raise AssertionError(f"{stem}: no `without >= k * with > 0` test")
 
 
