@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ from booktools import assignments, spread
 from booktools.editions import config, localise, site_url
 from conftest import IDENTIFIERS, ROOT
 from test_editions import code_tokens, in_english, names_defined
-from test_thresholds import MIN_MARGIN, MIN_SDS
+from test_thresholds import assert_well_below
 
 SOURCES = {
     path.stem: (language, path) for language, path in assignments.sources()
@@ -585,16 +584,6 @@ def measured(number):
                     float(row["value"])
                 )
     return values
-
-
-def assert_well_below(threshold, values, what):
-    """The thresholds' rule (tests/test_thresholds.py): at least MIN_SDS
-    standard deviations, and at least MIN_MARGIN, below the measured mean."""
-    assert len(values) >= 5, f"{what}: only {len(values)} runs"
-    mean, sd = statistics.mean(values), statistics.stdev(values)
-    assert threshold <= mean - max(MIN_SDS * sd, MIN_MARGIN), (
-        f"{what}: mean {mean:.4f}, sd {sd:.4f} over {len(values)} seeds"
-    )
 
 
 # Assignment 3 trains a reduced version of chapter 2's network, for which

@@ -43,6 +43,18 @@ MESSAGE_WORDS = {
 }
 
 
+def assert_well_below(threshold, values, what):
+    """The rule: at least 5 runs, and the threshold at least MIN_SDS
+    standard deviations, and at least MIN_MARGIN, below their mean."""
+    assert len(values) >= 5, f"{what}: only {len(values)} runs"
+    mean, sd = statistics.mean(values), statistics.stdev(values)
+    margin = max(MIN_SDS * sd, MIN_MARGIN)
+    assert threshold <= mean - margin, (
+        f"{what}: mean {mean:.4f}, sd {sd:.4f} over {len(values)} seeds; "
+        f"the threshold must be at most {mean - margin:.4f}"
+    )
+
+
 def normalised(expression):
     """One spelling of a Python expression (quotes, spaces, brackets)."""
     return ast.unparse(ast.parse(expression, mode="eval"))
@@ -138,14 +150,7 @@ def test_every_threshold_sits_well_below_the_measured_spread(
         and row["quantity"] == measured[quantity]
         and int(row["epochs"]) == spread.EPOCHS[chapter]
     ]
-    assert len(values) >= 5, f"{measured[quantity]}: only {len(values)} runs"
-    mean, sd = statistics.mean(values), statistics.stdev(values)
-    margin = max(MIN_SDS * sd, MIN_MARGIN)
-    assert threshold <= mean - margin, (
-        f"{measured[quantity]}: mean {mean:.4f}, sd {sd:.4f} over "
-        f"{len(values)} seeds; the threshold must be at most "
-        f"{mean - margin:.4f}"
-    )
+    assert_well_below(threshold, values, measured[quantity])
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=chapter_id)

@@ -128,6 +128,24 @@ def without_asserts(code):
     return ast.unparse(DropAsserts().visit(ast.parse(code)))
 
 
+def seeded(code, seed, what):
+    """``code`` with its one ``keras.utils.set_random_seed`` given ``seed``."""
+    code, seeds = SEED.subn(f"keras.utils.set_random_seed({seed})", code)
+    if seeds != 1:
+        raise ValueError(f"{what}: {seeds} seeds set, expected 1")
+    return code
+
+
+def printed_as_json(report):
+    """Code that prints the quantities of ``report`` ({name: expression})
+    as one line of JSON."""
+    results = ", ".join(
+        f"{quantity!r}: float({expression})"
+        for quantity, expression in report.items()
+    )
+    return f"import json\nprint(json.dumps({{{results}}}))\n"
+
+
 def chapter_script(
     chapter, seed, one_epoch=False, asserts=False, change="", report=None
 ):
@@ -145,21 +163,16 @@ def chapter_script(
         if cell.cell_type == "code"
         and "nbval-skip" not in cell.metadata.get("tags", [])
     ]
-    code = "\n\n".join(cells)
-    code, seeds = SEED.subn(f"keras.utils.set_random_seed({seed})", code)
-    if seeds != 1:
-        raise ValueError(f"chapter {chapter}: {seeds} seeds set, expected 1")
+    code = seeded("\n\n".join(cells), seed, f"chapter {chapter}")
     if one_epoch:
         code, changed = re.subn(*ONE_EPOCH, code, flags=re.MULTILINE)
         if changed != 1:
             raise ValueError(f"chapter {chapter}: no `epochs = 10` line")
     if report is None:
-        results = ", ".join(
-            f"{quantity!r}: float({expression})"
-            for quantity, expression in REPORT[chapter].items()
-        )
-        report = f"print(json.dumps({{{results}}}))\n"
-    return f"{PRELUDE}\n{change}\n{code}\n\nimport json\n{report}"
+        report = printed_as_json(REPORT[chapter])
+    else:
+        report = f"import json\n{report}"
+    return f"{PRELUDE}\n{change}\n{code}\n\n{report}"
 
 
 def assignment_epochs(number):
@@ -178,16 +191,8 @@ def assignment_script(number, seed):
         for cell in notebook.cells
         if cell.cell_type == "code" and not OTTER_CELL.search(cell.source)
     )
-    code, seeds = SEED.subn(f"keras.utils.set_random_seed({seed})", code)
-    if seeds != 1:
-        raise ValueError(f"assignment {number}: {seeds} seeds set, not 1")
-    results = ", ".join(
-        f"{quantity!r}: float({expression})"
-        for quantity, expression in ASSIGNMENT_REPORT[number].items()
-    )
-    return (
-        f"{PRELUDE}\n{code}\n\nimport json\nprint(json.dumps({{{results}}}))\n"
-    )
+    code = seeded(code, seed, f"assignment {number}")
+    return f"{PRELUDE}\n{code}\n\n{printed_as_json(ASSIGNMENT_REPORT[number])}"
 
 
 def run(chapter, seed, one_epoch, threads, workdir, assignment=False):
@@ -324,9 +329,10 @@ def measure(runs, path, column, epochs_of, threads, jobs, workdir):
             )
 
 
-def assignment_seed_count(number, options):
-    """How many seeds an assignment is measured with, besides its own."""
-    if assignment_epochs(number) >= EPOCHS[2]:
+def assignment_seed_count(epochs, options):
+    """How many seeds an assignment that trains for ``epochs`` is measured
+    with, besides its own: as many as chapter 2's ten epochs if as long."""
+    if epochs >= EPOCHS[2]:
         return options.seeds_ten_epochs
     return options.assignment_seeds
 
@@ -352,13 +358,16 @@ def main():
         not in done.get((chapter, 1 if one_epoch else EPOCHS[chapter]), ())
     ]
     done = done_seeds(options.assignment_csv, "assignment")
+    epochs = {number: assignment_epochs(number) for number in ASSIGNMENTS}
     assignment_runs = [
         (number, seed, False)
         for number in ASSIGNMENTS
-        # The solution's own seed (42), whose run the tests grade, and 1 to
-        # N, N as for chapter 2's ten epochs if the assignment trains for ten
-        for seed in (42, *range(1, assignment_seed_count(number, options) + 1))
-        if seed not in done.get((number, assignment_epochs(number)), ())
+        # The solution's own seed (42), whose run the tests grade, and 1 to N
+        for seed in (
+            42,
+            *range(1, assignment_seed_count(epochs[number], options) + 1),
+        )
+        if seed not in done.get((number, epochs[number]), ())
     ]
     workdir = ROOT / "_build" / "spread"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -382,7 +391,7 @@ def main():
         assignment_runs,
         options.assignment_csv,
         "assignment",
-        assignment_epochs,
+        epochs.get,
         threads,
         options.jobs,
         workdir,
